@@ -1,0 +1,1 @@
+"""Pure rules of the program: identifiers, codes, geography. Imports no other layer."""

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, engine set-up and Alembic migrations."""
