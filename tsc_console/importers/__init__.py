@@ -1,0 +1,1 @@
+"""Streaming readers for provider directory files."""
