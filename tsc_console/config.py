@@ -45,7 +45,9 @@ def load_settings(database_url: str | None = None) -> Settings:
     """Read settings from the environment; `database_url` (the `--db` option) wins when given."""
     settings = Settings()
     if database_url:
-        settings = settings.model_copy(update={"database_url": normalise_database_url(database_url)})
+        settings = settings.model_copy(
+            update={"database_url": normalise_database_url(database_url)}
+        )
     return settings
 
 

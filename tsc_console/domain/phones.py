@@ -33,9 +33,7 @@ class Phone:
         if number.country_code == 1:
             text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         else:
-            text = phonenumbers.format_number(
-                number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
+            text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         return f"{text} ext. {self.extension}" if self.extension else text
 
 

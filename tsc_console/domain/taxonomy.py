@@ -95,12 +95,8 @@ DENTAL_TAXONOMY: dict[str, TaxonomyCode] = {
         TaxonomyCode("1223P0700X", "Prosthodontics", Specialty.PROSTHODONTICS),
         TaxonomyCode("1223D0004X", "Dentist Anesthesiologist", Specialty.ANESTHESIOLOGY),
         TaxonomyCode("1223D0001X", "Dental Public Health", Specialty.PUBLIC_HEALTH),
-        TaxonomyCode(
-            "1223P0106X", "Oral and Maxillofacial Pathology", Specialty.ORAL_PATHOLOGY
-        ),
-        TaxonomyCode(
-            "1223X0008X", "Oral and Maxillofacial Radiology", Specialty.ORAL_RADIOLOGY
-        ),
+        TaxonomyCode("1223P0106X", "Oral and Maxillofacial Pathology", Specialty.ORAL_PATHOLOGY),
+        TaxonomyCode("1223X0008X", "Oral and Maxillofacial Radiology", Specialty.ORAL_RADIOLOGY),
         TaxonomyCode("1223X2210X", "Orofacial Pain", Specialty.OROFACIAL_PAIN),
         TaxonomyCode("125Q00000X", "Oral Medicinist", Specialty.ORAL_MEDICINE),
         TaxonomyCode("122400000X", "Denturist", Specialty.DENTURIST),

@@ -104,7 +104,9 @@ class PracticeLocation(SQLModel, table=True):
 class ProviderTaxonomy(SQLModel, table=True):
     __tablename__ = "provider_taxonomy"
 
-    npi: str = Field(foreign_key="provider.npi", primary_key=True, max_length=10, ondelete="CASCADE")
+    npi: str = Field(
+        foreign_key="provider.npi", primary_key=True, max_length=10, ondelete="CASCADE"
+    )
     slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     code: str = Field(max_length=10, index=True)
     is_primary: bool = False
@@ -116,7 +118,9 @@ class ProviderLanguage(SQLModel, table=True):
     __tablename__ = "provider_language"
     __table_args__ = (Index("ix_provider_language_code", "code", "npi"),)
 
-    npi: str = Field(foreign_key="provider.npi", primary_key=True, max_length=10, ondelete="CASCADE")
+    npi: str = Field(
+        foreign_key="provider.npi", primary_key=True, max_length=10, ondelete="CASCADE"
+    )
     code: str = Field(primary_key=True, max_length=3, description="ISO 639-3; ase = ASL")
 
 

@@ -39,7 +39,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def enum_column(enum_class: type[enum.Enum], *, nullable: bool = True, **kwargs: Any) -> Column[Any]:
+def enum_column(
+    enum_class: type[enum.Enum], *, nullable: bool = True, **kwargs: Any
+) -> Column[Any]:
     """A column that stores an enum by its value (not its Python name), as a plain string."""
     return Column(
         SAEnum(

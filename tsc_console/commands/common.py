@@ -1,0 +1,41 @@
+"""Helpers shared by the sub-commands: settings from the context, errors as clean messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from tsc_console.config import Settings, load_settings
+from tsc_console.services.database import DatabaseNotReadyError
+from tsc_console.store.engine import DatabaseLocationError
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def settings_from(context: typer.Context) -> Settings:
+    settings = context.obj if isinstance(context.obj, Settings) else None
+    return settings or load_settings()
+
+
+def fail(message: str, code: int = 1) -> None:
+    error_console.print(f"[bold red]Error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one-line messages and an exit code, never a traceback."""
+    try:
+        yield
+    except (DatabaseNotReadyError, DatabaseLocationError) as error:
+        fail(str(error))
+    except OperationalError as error:
+        fail(f"the database could not be used: {error.orig}")
+    except SQLAlchemyError as error:
+        fail(f"the database reported an error: {type(error).__name__}")
