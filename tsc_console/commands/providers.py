@@ -229,7 +229,8 @@ def search(
         code = language_code(language)
         if code is None:
             fail(
-                f"--language {language!r} is unknown: give a name such as Spanish or an ISO code such as spa"
+                f"--language {language!r} is unknown: "
+                "give a name such as Spanish or an ISO code such as spa"
             )
     criteria = SearchCriteria(
         specialty=chosen,
@@ -276,8 +277,8 @@ def search(
 
     if result.beyond_radius and result.hits:
         console.print(
-            f"No match within {result.searched_radius_miles:g} miles of {escape(result.origin or '')}; "
-            "nearest matches beyond it:"
+            f"No match within {result.searched_radius_miles:g} miles of "
+            f"{escape(result.origin or '')}; nearest matches beyond it:"
         )
     elif not result.hits:
         console.print("No providers match these filters.")

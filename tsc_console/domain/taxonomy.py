@@ -15,7 +15,7 @@ TAXONOMY_PATTERN = re.compile(r"^[0-9A-Z]{9}X$")
 
 
 class Specialty(enum.StrEnum):
-    """Search groups for dental providers. Each value is stable: it is stored and typed in the CLI."""
+    """Search groups for dental providers. Values are stable: the CLI and stored data use them."""
 
     GENERAL = "general"
     PEDIATRIC = "pediatric"

@@ -54,7 +54,9 @@ class Staging:
             """
             PRAGMA journal_mode=OFF;
             PRAGMA synchronous=OFF;
-            CREATE TABLE staged (row_number INTEGER NOT NULL, npi TEXT NOT NULL, payload TEXT NOT NULL);
+            CREATE TABLE staged (
+                row_number INTEGER NOT NULL, npi TEXT NOT NULL, payload TEXT NOT NULL
+            );
             CREATE TABLE problem (
                 row_number INTEGER NOT NULL, column_name TEXT NOT NULL, value TEXT NOT NULL,
                 reason TEXT NOT NULL, action TEXT NOT NULL

@@ -36,7 +36,7 @@ def directory_stats(engine: Engine) -> DirectoryStats:
             )
         ]
         by_specialty = []
-        for specialty in SEARCHABLE_SPECIALTIES + (Specialty.HYGIENIST,):
+        for specialty in (*SEARCHABLE_SPECIALTIES, Specialty.HYGIENIST):
             count = connection.execute(
                 select(func.count())
                 .select_from(provider)

@@ -327,7 +327,7 @@ def _apply_admin_batch(
 ) -> list[StagedRow]:
     """Apply one batch of admin rows; return the rows whose NPI is not in the directory."""
     npis = [row.npi for row in batch]
-    existing = dict(
+    existing: dict[str, str | None] = dict(
         connection.execute(
             select(provider_table.c.npi, provider_table.c.admin_hash).where(
                 provider_table.c.npi.in_(npis)

@@ -10,8 +10,8 @@ miles shown are then computed exactly (haversine) for the rows of the page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, and_, exists, func, literal, or_, select
@@ -28,7 +28,13 @@ from tsc_console.domain.geography import (
 )
 from tsc_console.domain.languages import language_bit, language_name
 from tsc_console.domain.phones import format_phone
-from tsc_console.domain.taxonomy import Specialty, specialty_of, taxonomy_label
+from tsc_console.domain.taxonomy import specialty_of, taxonomy_label
+from tsc_console.services.search_models import (
+    ProviderHit,
+    SearchCriteria,
+    SearchError,
+    SearchResult,
+)
 from tsc_console.store.engine import read_session
 from tsc_console.store.models import PracticeLocation, Provider, ProviderLanguage, ProviderTaxonomy
 
@@ -38,97 +44,10 @@ language_table = ProviderLanguage.__table__  # type: ignore[attr-defined]
 taxonomy_table = ProviderTaxonomy.__table__  # type: ignore[attr-defined]
 
 MAX_RADIUS_MILES = 500.0
-DEFAULT_RADIUS_MILES = 25.0
 # Radii tried, as multiples of the requested radius, when nothing matches
 # within it: a rural member still gets the nearest matches.
 FALLBACK_GROWTH = (2, 4, 8, 16, 32, 64)
 FALLBACK_LIMIT_MILES = 1000.0
-
-
-class SearchError(ValueError):
-    """Raised for search criteria that cannot be run; the message names the field and value."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchCriteria:
-    specialty: Specialty | None = None
-    zip_code: str | None = None
-    radius_miles: float = DEFAULT_RADIUS_MILES
-    county: str | None = None
-    language: str | None = None
-    """ISO 639-3 code, e.g. "spa"; "ase" for ASL."""
-    accepting_new_only: bool = False
-    wheelchair_access: bool = False
-    sedation_or_anesthesia: bool = False
-    patient_age: int | None = None
-    page: int = 0
-    page_size: int = 50
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderHit:
-    npi: str
-    name: str
-    entity_type: int
-    credential: str | None
-    primary_taxonomy: str
-    specialty: str
-    address_line1: str
-    address_line2: str | None
-    city: str
-    zip5: str
-    zip4: str | None
-    county: str | None
-    phone: str
-    fax: str
-    languages: tuple[str, ...]
-    accepting: AcceptingPatients | None
-    wheelchair_access: bool | None
-    sedation_permit: bool | None
-    general_anesthesia_permit: bool | None
-    hospital_privileges: bool | None
-    developmental_disability_experience: bool | None
-    age_min: int | None
-    age_max: int | None
-    medi_cal_enrolled: bool | None
-    last_verified_on: date | None
-    verification_source: str | None
-    nppes_last_update: date | None
-    distance_miles: float | None
-    taxonomies: tuple[tuple[str, str, bool, str | None], ...] = ()
-    """(code, label, is primary, license number) for every taxonomy slot."""
-
-    @property
-    def zip_display(self) -> str:
-        return f"{self.zip5}-{self.zip4}" if self.zip4 else self.zip5
-
-    @property
-    def accepting_label(self) -> str:
-        return self.accepting.label if self.accepting else "Unknown"
-
-    @property
-    def ages_label(self) -> str:
-        if self.age_min is None and self.age_max is None:
-            return "Not stated"
-        return f"{self.age_min if self.age_min is not None else 0} to {self.age_max if self.age_max is not None else 'any'}"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    criteria: SearchCriteria
-    hits: list[ProviderHit]
-    total: int
-    """Rows matching the criteria (within the radius, or beyond it when `beyond_radius`)."""
-    beyond_radius: bool = False
-    """True when nothing matched within the radius and `hits` are the nearest matches beyond it."""
-    origin: str | None = None
-    """Where distances are measured from, e.g. "95814 Sacramento"."""
-    searched_radius_miles: float | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def page_count(self) -> int:
-        return max(1, math.ceil(self.total / self.criteria.page_size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +74,8 @@ def validate_criteria(criteria: SearchCriteria) -> SearchCriteria:
     """Check and normalise criteria; raise SearchError naming the bad field and value."""
     if not (0 < criteria.radius_miles <= MAX_RADIUS_MILES):
         raise SearchError(
-            f"radius {criteria.radius_miles:g} miles is out of range: enter 1 to {MAX_RADIUS_MILES:g}"
+            f"radius {criteria.radius_miles:g} miles is out of range: "
+            f"enter 1 to {MAX_RADIUS_MILES:g}"
         )
     county = None
     if criteria.county and criteria.county.strip():
@@ -306,7 +226,7 @@ def display_name(row: Any) -> str:
     return name
 
 
-def _load_hits(connection: Any, rows: list[Any], origin: _Origin | None) -> list[ProviderHit]:
+def _load_hits(connection: Any, rows: Sequence[Any], origin: _Origin | None) -> list[ProviderHit]:
     if not rows:
         return []
     npis = [row.npi for row in rows]

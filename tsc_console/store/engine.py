@@ -114,7 +114,10 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: BEGIN IMMEDIATE on SQLite, committed on success, rolled back on error."""
+    """Open one write transaction (BEGIN IMMEDIATE on SQLite), committed on success.
+
+    Any exception rolls the whole transaction back.
+    """
     with engine.connect() as connection:
         connection = connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin(), Session(bind=connection) as session:

@@ -1,4 +1,4 @@
-"""Alembic environment. The engine comes from `tsc_console.store.database`, never from an ini file."""
+"""Alembic environment. The connection comes from `tsc_console.store.database`, not an ini file."""
 
 from __future__ import annotations
 

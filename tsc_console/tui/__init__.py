@@ -1,0 +1,1 @@
+"""Textual user interface. Only this package imports Textual."""

@@ -1,0 +1,59 @@
+"""The console application: builds the app, opens the database after the first frame."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.logging import TextualHandler
+
+from tsc_console.config import Settings
+from tsc_console.tui.screens.dentist_search import DentistSearchScreen
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+class TscConsoleApp(App[None]):
+    """TSC Console. The database engine is opened lazily, off the UI thread."""
+
+    TITLE = "TSC Console"
+    SUB_TITLE = "Medi-Cal Dental Telephone Service Center"
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f10", "quit", "Quit", show=False, id="app.quit_f10"),
+    ]
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self._engine: Engine | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(DentistSearchScreen())
+
+    def engine(self) -> Engine:
+        """The database engine, opened and checked on first use. Call from a worker thread.
+
+        Raises:
+            DatabaseNotReadyError: the database is missing or behind the code.
+            DatabaseLocationError: the SQLite file is on a network file system.
+        """
+        if self._engine is None:
+            from tsc_console.services.database import open_ready_engine
+
+            self._engine = open_ready_engine(self.settings)
+        return self._engine
+
+
+def build_app(settings: Settings) -> TscConsoleApp:
+    return TscConsoleApp(settings)
+
+
+def run_console(settings: Settings) -> None:
+    # Route stdlib logging to Textual's devtools console; the terminal belongs to the UI.
+    logging.basicConfig(level=logging.INFO, handlers=[TextualHandler()], force=True)
+    build_app(settings).run()
