@@ -8,11 +8,10 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from tsc_console.config import Settings, load_settings
-from tsc_console.services.database import DatabaseNotReadyError
-from tsc_console.store.engine import DatabaseLocationError
+from tsc_console.services.errors import DatabaseNotReadyError
+from tsc_console.store.errors import DatabaseLocationError
 
 console = Console()
 error_console = Console(stderr=True)
@@ -31,6 +30,9 @@ def fail(message: str, code: int = 1) -> None:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn expected failures into one-line messages and an exit code, never a traceback."""
+    # Imported here: loading SQLAlchemy at start-up would slow the console's first frame.
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     try:
         yield
     except (DatabaseNotReadyError, DatabaseLocationError) as error:

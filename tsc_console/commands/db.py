@@ -6,8 +6,6 @@ import typer
 from rich.markup import escape
 
 from tsc_console.commands.common import console, settings_from, user_errors
-from tsc_console.services.database import initialise, open_engine
-from tsc_console.store.database import current_revision, head_revision
 
 app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 
@@ -15,6 +13,8 @@ app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 @app.command("init")
 def init(context: typer.Context) -> None:
     """Create the database (or bring an existing one up to date)."""
+    from tsc_console.services.database import initialise
+
     settings = settings_from(context)
     with user_errors():
         before, after = initialise(settings)
@@ -36,6 +36,9 @@ def upgrade(context: typer.Context) -> None:
 @app.command("status")
 def status(context: typer.Context) -> None:
     """Show the database location and its schema revision."""
+    from tsc_console.services.database import open_engine
+    from tsc_console.store.database import current_revision, head_revision
+
     settings = settings_from(context)
     with user_errors():
         current = current_revision(open_engine(settings))

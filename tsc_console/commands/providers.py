@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -22,14 +23,13 @@ from tsc_console.domain.languages import language_code
 from tsc_console.domain.taxonomy import SEARCHABLE_SPECIALTIES, Specialty
 from tsc_console.importers.admin_layout import ADMIN_COLUMNS
 from tsc_console.importers.reading import FileLayoutError
-from tsc_console.services.database import open_ready_engine
-from tsc_console.services.directory_stats import directory_stats
-from tsc_console.services.provider_import import (
-    ImportSummary,
-    import_admin_csv,
-    import_nppes_file,
-)
-from tsc_console.services.provider_search import SearchCriteria, SearchError, search_providers
+from tsc_console.services.search_models import SearchCriteria, SearchError
+
+if TYPE_CHECKING:
+    from tsc_console.services.provider_import import ImportSummary
+
+# The service modules load SQLAlchemy, so each command imports them when it runs;
+# `tsc-console` with no command opens the console without paying for them.
 
 app = typer.Typer(help="Seed, inspect and search the provider directory.", no_args_is_help=True)
 
@@ -58,6 +58,9 @@ def import_file(
     show: int = typer.Option(30, "--show", help="How many problems to print."),
 ) -> None:
     """Import a provider directory file. Bad rows are reported; good rows still import."""
+    from tsc_console.services.database import open_ready_engine
+    from tsc_console.services.provider_import import import_admin_csv, import_nppes_file
+
     settings = settings_from(context)
     practice_state = (state or settings.practice_state).strip().upper()
     if len(practice_state) != 2 or not practice_state.isalpha():
@@ -165,6 +168,9 @@ def csv_columns() -> None:
 @app.command("stats")
 def stats(context: typer.Context) -> None:
     """Print provider counts by county and by specialty."""
+    from tsc_console.services.database import open_ready_engine
+    from tsc_console.services.directory_stats import directory_stats
+
     with user_errors():
         result = directory_stats(open_ready_engine(settings_from(context)))
     console.print(
@@ -218,6 +224,9 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Search dentists with the same filters as the console's search screen."""
+    from tsc_console.services.database import open_ready_engine
+    from tsc_console.services.provider_search import search_providers
+
     chosen: Specialty | None = None
     if specialty:
         try:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from tsc_console.config import Settings
+from tsc_console.services.errors import DatabaseNotReadyError
 from tsc_console.store.database import current_revision, head_revision, upgrade_database
 from tsc_console.store.engine import create_db_engine
-
-
-class DatabaseNotReadyError(RuntimeError):
-    """Raised when the database has not been created or needs migrating."""
 
 
 def open_engine(settings: Settings) -> Engine:

@@ -45,9 +45,11 @@ taxonomy_table = ProviderTaxonomy.__table__  # type: ignore[attr-defined]
 
 MAX_RADIUS_MILES = 500.0
 # Radii tried, as multiples of the requested radius, when nothing matches
-# within it: a rural member still gets the nearest matches.
+# within it: a rural member still gets the nearest matches. Widening stops once
+# FALLBACK_ENOUGH matches are found, so the caller has a few to choose from.
 FALLBACK_GROWTH = (2, 4, 8, 16, 32, 64)
 FALLBACK_LIMIT_MILES = 1000.0
+FALLBACK_ENOUGH = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +205,9 @@ def search_providers(engine: Engine, criteria: SearchCriteria) -> SearchResult:
                 .order_by(distance, location.c.npi)
                 .limit(criteria.page_size)
             ).all()
-            if rows or radius >= FALLBACK_LIMIT_MILES:
+            if len(rows) >= min(FALLBACK_ENOUGH, criteria.page_size):
+                break
+            if radius >= FALLBACK_LIMIT_MILES:
                 break
         hits = _load_hits(connection, rows, origin)
         return SearchResult(

@@ -21,14 +21,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from tsc_console.store.errors import DatabaseLocationError
+
 log = logging.getLogger(__name__)
 
 WRITE_OPTION = "tsc_write"
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smbfs", "sshfs", "fuse.sshfs", "9p"}
-
-
-class DatabaseLocationError(RuntimeError):
-    """Raised when a SQLite database file sits where it cannot be shared safely."""
 
 
 def _filesystem_type(path: Path) -> str | None:

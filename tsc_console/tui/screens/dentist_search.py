@@ -264,9 +264,9 @@ class DentistSearchScreen(Screen[None]):
         # Imported here so the console's first frame does not wait for SQLAlchemy.
         from sqlalchemy.exc import SQLAlchemyError
 
-        from tsc_console.services.database import DatabaseNotReadyError
+        from tsc_console.services.errors import DatabaseNotReadyError
         from tsc_console.services.provider_search import SearchError, search_providers
-        from tsc_console.store.engine import DatabaseLocationError
+        from tsc_console.store.errors import DatabaseLocationError
 
         try:
             engine = self.app.engine()  # type: ignore[attr-defined]
