@@ -135,9 +135,7 @@ async def test_rural_zip_offers_nearest_beyond(
         assert result_names(screen)[-1] == "Ana Ramos"
 
 
-async def test_next_and_previous_page_keys(
-    directory: Engine, database_url: str
-) -> None:
+async def test_next_and_previous_page_keys(directory: Engine, database_url: str) -> None:
     settings = Settings(database_url=database_url, search_debounce_seconds=0.05, search_page_size=3)
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -173,7 +171,8 @@ async def test_clear_key_resets_filters(directory: Engine, console_settings: Set
 
 
 async def test_missing_database_explains_init(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}", search_debounce_seconds=0.05)
+    database_url = f"sqlite:///{tmp_path / 'new.db'}"
+    settings = Settings(database_url=database_url, search_debounce_seconds=0.05)
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
