@@ -1,7 +1,7 @@
 """Builders for the files the importers read, and small queries on a test database.
 
 Tests write real NPPES-layout and admin CSV files under `tmp_path` and import
-them through the real services, so these helpers only build rows and files.
+them through the real services. No helper replaces a product component.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from sqlalchemy import Engine, Table, func, select
 from tsc_console.domain.npi import make_npi
 from tsc_console.importers import nppes_layout as layout
 from tsc_console.importers.nppes_layout import NPPES_HEADERS
-from tsc_console.services.provider_import import import_admin_csv, import_nppes_file
-from tsc_console.services.provider_import import ImportSummary
+from tsc_console.services.provider_import import ImportSummary, import_admin_csv, import_nppes_file
 from tsc_console.store.models import PracticeLocation, Provider, ProviderLanguage, ProviderTaxonomy
 
 provider_table: Table = Provider.__table__  # type: ignore[attr-defined]
@@ -145,18 +144,14 @@ def count_rows(engine: Engine, table: Table) -> int:
 def fetch_provider(engine: Engine, npi: str) -> Any:
     """Return the stored provider row for `npi`, or None."""
     with engine.connect() as connection:
-        return connection.execute(
-            select(provider_table).where(provider_table.c.npi == npi)
-        ).first()
+        return connection.execute(select(provider_table).where(provider_table.c.npi == npi)).first()
 
 
 def fetch_location(engine: Engine, npi: str) -> Any:
     """Return the primary practice location row of `npi`, or None."""
     with engine.connect() as connection:
         return connection.execute(
-            select(location_table).where(
-                location_table.c.npi == npi, location_table.c.is_primary
-            )
+            select(location_table).where(location_table.c.npi == npi, location_table.c.is_primary)
         ).first()
 
 

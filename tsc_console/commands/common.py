@@ -14,7 +14,8 @@ from tsc_console.services.errors import DatabaseNotReadyError
 from tsc_console.store.errors import DatabaseLocationError
 
 console = Console()
-error_console = Console(stderr=True)
+# soft_wrap keeps each message on one line when standard error is a file or a pipe.
+error_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings_from(context: typer.Context) -> Settings:

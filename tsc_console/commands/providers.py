@@ -139,7 +139,8 @@ def _print_summary(summary: ImportSummary, show: int) -> None:
         f"Rejected: {counts.rejected:,}",
         f"Inserted: {summary.inserted:,}  Updated: {summary.updated:,}  "
         f"Unchanged: {summary.unchanged:,}"
-        + (f"  Older than stored: {summary.stale:,}" if summary.stale else ""),
+        + (f"  Older than stored: {summary.stale:,}" if summary.stale else "")
+        + (f"  Deactivated: {summary.deactivated:,}" if summary.deactivated else ""),
     ]
     if summary.problem_counts:
         lines.append(

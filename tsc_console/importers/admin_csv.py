@@ -72,7 +72,7 @@ def scan_admin_csv(
                 staging.add_row(record.row_number, payload["npi"], payload)
         if progress is not None:
             progress(counts.rows_read, counts.rows_kept, source.size)
-    staging.finish_scan()
+    staging.finish_scan(npi_column="npi")
     counts.rejected = staging.rejected_count
     counts.rows_kept = staging.staged_count()
     return counts
@@ -140,9 +140,8 @@ def _parse_admin_row(
             continue
         ages[column] = int(text)
     if "age_min" in ages and "age_max" in ages and ages["age_min"] > ages["age_max"]:
-        ignore("age_max", str(ages["age_max"]), f"smaller than age_min {ages['age_min']}")
-    else:
-        fields.update(ages)
+        ignore("age_max", str(ages.pop("age_max")), f"smaller than age_min {ages['age_min']}")
+    fields.update(ages)
 
     number = cells.get("medi_cal_provider_number", "")
     if number:

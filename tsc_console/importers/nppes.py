@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ class ScanCounts:
     not_dental: int = 0
     deactivated: int = 0
     rejected: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def parse_nppes_date(text: str) -> date | None:
@@ -131,6 +130,7 @@ def scan_nppes(
         FileLayoutError: the file cannot be opened or is not the NPPES layout.
     """
     counts = ScanCounts()
+    deactivations_staged = 0
     with CsvSource(path) as source:
         columns = _Columns(source.header)
         for record in source.records():
@@ -167,27 +167,39 @@ def scan_nppes(
                 counts.other_state += 1
             elif outcome == "not-dental":
                 counts.not_dental += 1
+            elif outcome == "deactivated-staged":
+                counts.deactivated += 1
+                deactivations_staged += 1
             elif outcome == "deactivated":
                 counts.deactivated += 1
         if progress is not None:
             progress(counts.rows_read, counts.rows_kept, source.size)
     staging.finish_scan()
     counts.rejected = staging.rejected_count
-    counts.rows_kept = staging.staged_count()
+    counts.rows_kept = staging.staged_count() - deactivations_staged
     return counts
 
 
 def _scan_row(
     row_number: int, values: list[str], columns: _Columns, state: str, staging: Staging
 ) -> str:
-    # Cheap filters first: most of the national file is skipped here.
+    # Deactivated NPIs come first because CMS blanks most of their columns, the
+    # practice state included. Each is staged so that a provider imported from an
+    # earlier file leaves the search.
+    deactivated_on = _deactivation_date(values, columns)
+    if deactivated_on is not None:
+        npi = values[columns.npi].strip()
+        if npi_problem(npi) is None:
+            staging.add_row(row_number, npi, {"deactivated_on": deactivated_on.isoformat()})
+            return "deactivated-staged"
+        return "deactivated"
+
+    # Cheap filters next: most of the national file is skipped here.
     if values[columns.state].strip().upper() != state:
         return "other-state"
     codes = [values[slot[1]].strip().upper() for slot in columns.taxonomy_slots]
     if not any(code and looks_dental(code) for code in codes):
         return "not-dental"
-    if _is_deactivated(values, columns):
-        return "deactivated"
 
     problems: list[Problem] = []
 
@@ -233,6 +245,7 @@ def _scan_row(
             continue
         if looks_dental(code) and code not in DENTAL_TAXONOMY:
             ignore(column, code, "unknown dental taxonomy code")
+            continue
         is_primary = _cell(values, switch_at).upper() == "Y"
         taxonomies.append(
             {
@@ -349,16 +362,23 @@ def _scan_row(
     return "kept"
 
 
-def _is_deactivated(values: list[str], columns: _Columns) -> bool:
+def _deactivation_date(values: list[str], columns: _Columns) -> date | None:
+    """The NPI's deactivation date, or None when it is active (never or since reactivated)."""
     deactivated = _cell(values, columns.deactivation_date)
     if not deactivated:
-        return False
-    reactivated = _cell(values, columns.reactivation_date)
-    if not reactivated:
-        return True
+        return None
     try:
         deactivated_on = parse_nppes_date(deactivated)
-        reactivated_on = parse_nppes_date(reactivated)
     except ValueError:
-        return True
-    return bool(deactivated_on and reactivated_on and reactivated_on < deactivated_on)
+        deactivated_on = None
+    if deactivated_on is None:
+        # A malformed date still marks the NPI deactivated; today's date stands in.
+        deactivated_on = date.today()
+    reactivated = _cell(values, columns.reactivation_date)
+    try:
+        reactivated_on = parse_nppes_date(reactivated) if reactivated else None
+    except ValueError:
+        reactivated_on = None
+    if reactivated_on is not None and reactivated_on >= deactivated_on:
+        return None
+    return deactivated_on

@@ -95,8 +95,11 @@ class Staging:
         self._db.executemany("INSERT INTO problem VALUES (?, ?, ?, ?, ?)", self._problems)
         self._problems.clear()
 
-    def finish_scan(self) -> None:
-        """Flush buffers and reject every repeat of an NPI after its first row."""
+    def finish_scan(self, npi_column: str = "NPI") -> None:
+        """Flush buffers and reject every repeat of an NPI after its first row.
+
+        `npi_column` is the NPI column's header in this file format, for the report.
+        """
         self._flush_rows()
         self._db.execute("CREATE INDEX staged_npi ON staged (npi, row_number)")
         repeats = self._db.execute(
@@ -112,7 +115,7 @@ class Staging:
             self.add_problem(
                 Problem(
                     row_number,
-                    "NPI",
+                    npi_column,
                     npi,
                     f"duplicate NPI, first seen on row {first_row}",
                     REJECTED,

@@ -95,7 +95,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     stale: int = 0
-    not_found: int = 0
+    deactivated: int = 0
+    """Stored providers that this file reports deactivated, now out of the search."""
     problem_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     """The first problems of the report, for display; `report_path` has them all."""
@@ -234,12 +235,13 @@ def _apply_nppes_batch(
 ) -> None:
     npis = [row.npi for row in batch]
     existing = {
-        npi: (stored_hash, stored_update)
-        for npi, stored_hash, stored_update in connection.execute(
+        npi: (stored_hash, stored_update, deactivated_on)
+        for npi, stored_hash, stored_update, deactivated_on in connection.execute(
             select(
                 provider_table.c.npi,
                 provider_table.c.nppes_hash,
                 provider_table.c.nppes_last_update,
+                provider_table.c.deactivated_on,
             ).where(provider_table.c.npi.in_(npis))
         )
     }
@@ -250,15 +252,29 @@ def _apply_nppes_batch(
     changed_locations: list[dict[str, Any]] = []
     taxonomy_rows: list[dict[str, Any]] = []
     changed_npis: list[str] = []
+    deactivations: list[dict[str, Any]] = []
 
     for row in batch:
         payload = row.payload
+        if "deactivated_on" in payload:
+            stored_state = existing.get(row.npi)
+            if stored_state is not None and stored_state[2] is None:
+                deactivations.append(
+                    {
+                        "b_npi": row.npi,
+                        "deactivated_on": _to_date(payload["deactivated_on"]),
+                        # Cleared so that a later active row for the NPI counts as a change.
+                        "nppes_hash": None,
+                        "updated_at": now,
+                    }
+                )
+            continue
         provider = dict(payload["provider"])
         provider["enumeration_date"] = _to_date(provider["enumeration_date"])
         provider["nppes_last_update"] = _to_date(provider["nppes_last_update"])
         stored = existing.get(row.npi)
         if stored is not None:
-            stored_hash, stored_update = stored
+            stored_hash, stored_update, _deactivated_on = stored
             if stored_hash == payload["hash"]:
                 summary.unchanged += 1
                 continue
@@ -294,10 +310,19 @@ def _apply_nppes_batch(
                     "b_npi": row.npi,
                     **{name: provider[name] for name in NPPES_PROVIDER_COLUMNS},
                     "nppes_hash": payload["hash"],
+                    "deactivated_on": None,
                     "updated_at": now,
                 }
             )
-            changed_locations.append({"b_npi": row.npi, **payload["location"]})
+            changed_locations.append(
+                {
+                    "npi": row.npi,
+                    "is_primary": True,
+                    **payload["location"],
+                    "specialty_mask": provider["specialty_mask"],
+                    "language_mask": 0,
+                }
+            )
 
     if new_providers:
         connection.execute(insert(provider_table), new_providers)
@@ -308,18 +333,31 @@ def _apply_nppes_batch(
             update(provider_table).where(provider_table.c.npi == bindparam("b_npi")),
             changed_providers,
         )
+        # Replaced rather than updated: a reactivated NPI has no location left.
         connection.execute(
-            update(location_table).where(
-                location_table.c.npi == bindparam("b_npi"), location_table.c.is_primary
-            ),
-            changed_locations,
+            delete(location_table).where(
+                location_table.c.npi.in_(changed_npis), location_table.c.is_primary
+            )
         )
+        connection.execute(insert(location_table), changed_locations)
         connection.execute(delete(taxonomy_table).where(taxonomy_table.c.npi.in_(changed_npis)))
         summary.updated += len(changed_providers)
     if taxonomy_rows:
         connection.execute(insert(taxonomy_table), taxonomy_rows)
     if changed_npis:
         refresh_location_copies(connection, changed_npis)
+    if deactivations:
+        connection.execute(
+            update(provider_table).where(provider_table.c.npi == bindparam("b_npi")),
+            deactivations,
+        )
+        # Without a practice location the provider drops out of every search.
+        connection.execute(
+            delete(location_table).where(
+                location_table.c.npi.in_([entry["b_npi"] for entry in deactivations])
+            )
+        )
+        summary.deactivated += len(deactivations)
 
 
 def _apply_admin_batch(

@@ -96,6 +96,7 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        _remove_other_permissions(path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -104,10 +105,25 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
         else:
             connection.exec_driver_sql("BEGIN")
 
-    if os.name == "posix" and path.exists():
-        # The file holds member data: readable by its owner and group only.
-        os.chmod(path, 0o660)
     return engine
+
+
+def _remove_other_permissions(path: Path) -> None:
+    """Take every permission away from "others" on the database and its WAL files.
+
+    The files hold member data. The owner's and group's bits are kept, so a
+    center can share the file through a group. Files owned by another user are
+    left as they are (changing them is not permitted).
+    """
+    if os.name != "posix":
+        return
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = candidate.stat().st_mode
+            if mode & 0o007:
+                os.chmod(candidate, mode & 0o770)
+        except OSError:
+            continue
 
 
 @contextmanager

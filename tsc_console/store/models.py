@@ -33,6 +33,12 @@ class Provider(SQLModel, table=True):
     sex: str | None = Field(default=None, max_length=1)
     enumeration_date: date | None = None
     nppes_last_update: date | None = None
+    deactivated_on: date | None = Field(
+        default=None,
+        description="NPPES deactivation date; a deactivated provider has no practice "
+        "location, so searches never offer it, but its row stays for the history "
+        "that refers to it",
+    )
     primary_taxonomy: str = Field(max_length=10)
     specialty_mask: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     language_mask: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("sex", sa.String(length=1), nullable=True),
         sa.Column("enumeration_date", sa.Date(), nullable=True),
         sa.Column("nppes_last_update", sa.Date(), nullable=True),
+        sa.Column("deactivated_on", sa.Date(), nullable=True),
         sa.Column("primary_taxonomy", sa.String(length=10), nullable=False),
         sa.Column("specialty_mask", sa.BigInteger(), nullable=False),
         sa.Column("language_mask", sa.BigInteger(), nullable=False),
