@@ -42,6 +42,11 @@ class Specialty(enum.StrEnum):
         return SPECIALTY_LABELS[self]
 
     @property
+    def short_label(self) -> str:
+        """Label short enough for a table column."""
+        return SHORT_LABELS.get(self, SPECIALTY_LABELS[self])
+
+    @property
     def bit(self) -> int:
         """Bit of this specialty in a provider's specialty mask."""
         return 1 << list(Specialty).index(self)
@@ -67,6 +72,21 @@ SPECIALTY_LABELS: dict[Specialty, str] = {
     Specialty.DENTAL_ASSISTANT: "Dental assistant",
     Specialty.DENTAL_LAB: "Dental laboratory technician",
     Specialty.DENTAL_CLINIC: "Dental clinic",
+}
+
+
+SHORT_LABELS: dict[Specialty, str] = {
+    Specialty.GENERAL: "General",
+    Specialty.PEDIATRIC: "Pediatric",
+    Specialty.ORAL_SURGERY: "Oral surgery",
+    Specialty.ANESTHESIOLOGY: "Anesthesiologist",
+    Specialty.PUBLIC_HEALTH: "Public health",
+    Specialty.ORAL_PATHOLOGY: "Oral pathology",
+    Specialty.ORAL_RADIOLOGY: "Oral radiology",
+    Specialty.HYGIENIST: "Hygienist",
+    Specialty.DENTAL_ASSISTANT: "Assistant",
+    Specialty.DENTAL_LAB: "Dental lab",
+    Specialty.DENTAL_THERAPIST: "Dental therapist",
 }
 
 

@@ -277,6 +277,7 @@ def _load_hits(connection: Any, rows: Sequence[Any], origin: _Origin | None) -> 
                 credential=p.credential,
                 primary_taxonomy=p.primary_taxonomy,
                 specialty=specialty.label if specialty else taxonomy_label(p.primary_taxonomy),
+                specialty_short=specialty.short_label if specialty else p.primary_taxonomy,
                 address_line1=loc.address_line1,
                 address_line2=loc.address_line2,
                 city=loc.city,

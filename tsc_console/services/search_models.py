@@ -41,6 +41,7 @@ class ProviderHit:
     credential: str | None
     primary_taxonomy: str
     specialty: str
+    specialty_short: str
     address_line1: str
     address_line2: str | None
     city: str

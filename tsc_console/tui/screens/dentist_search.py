@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 RESULT_COLUMNS = (
     ("Miles", "miles", 5),
     ("Name", "name", 26),
-    ("Specialty", "specialty", 19),
+    ("Specialty", "specialty", 16),
     ("New patients", "accepting", 15),
     ("Languages", "languages", 16),
     ("Phone", "phone", 14),
@@ -409,7 +409,7 @@ def _row_cells(hit: ProviderHit) -> list[Text]:
     return [
         Text(miles, justify="right"),
         Text(hit.name),
-        Text(hit.specialty),
+        Text(hit.specialty_short),
         Text(SHORT_ACCEPTING[hit.accepting] if hit.accepting else "Unknown"),
         Text(", ".join(hit.languages)),
         Text(hit.phone),

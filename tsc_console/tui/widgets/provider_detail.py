@@ -26,9 +26,9 @@ class ProviderDetail(Static):
         if hit.credential:
             text.append(f", {hit.credential}")
         text.append("\n")
-        text.append(
-            f"NPI {hit.npi}  ·  {'Organization' if hit.entity_type == 2 else 'Individual'}\n"
-        )
+        text.append(hit.specialty + "\n")
+        kind = "Organization" if hit.entity_type == 2 else "Individual"
+        text.append(f"NPI {hit.npi}  ·  {kind}\n")
         if hit.distance_miles is not None:
             text.append(f"{hit.distance_miles:.1f} miles away\n")
         text.append("\n")
