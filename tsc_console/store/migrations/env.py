@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import tsc_console.store.models  # noqa: F401  (registers the tables on the metadata)
+# Imported for their side effect: they register the tables on the metadata.
+import tsc_console.store.member_models  # noqa: F401
+import tsc_console.store.models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
