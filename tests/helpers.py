@@ -7,15 +7,21 @@ them through the real services. No helper replaces a product component.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, select
 
+from tsc_console.domain.members import PhoneType, SpecialNeed
+from tsc_console.domain.names import name_key
 from tsc_console.domain.npi import make_npi
 from tsc_console.importers import nppes_layout as layout
 from tsc_console.importers.nppes_layout import NPPES_HEADERS
+from tsc_console.services.members import CallerAnswers
 from tsc_console.services.provider_import import ImportSummary, import_admin_csv, import_nppes_file
+from tsc_console.store.engine import write_session
+from tsc_console.store.member_models import Member, MemberPhone
 from tsc_console.store.models import PracticeLocation, Provider, ProviderLanguage, ProviderTaxonomy
 
 provider_table: Table = Provider.__table__  # type: ignore[attr-defined]
@@ -177,3 +183,44 @@ def fetch_language_codes(engine: Engine, npi: str) -> list[str]:
                 .order_by(language_table.c.code)
             ).scalars()
         )
+
+
+# Members
+
+CIN = "91234567A"
+TODAY = date(2026, 12, 4)
+
+
+def add_member(engine: Engine, **overrides: object) -> int:
+    values: dict[str, object] = {
+        "cin": CIN,
+        "first_name": "José",
+        "last_name": "García-López",
+        "birth_date": date(1987, 4, 15),
+        "residence_line1": "1500 Capitol Ave",
+        "residence_city": "Sacramento",
+        "residence_zip5": "95814",
+        "county": "Sacramento",
+        "spoken_language": "spa",
+        "interpreter_needed": True,
+        "special_needs": SpecialNeed.DEVELOPMENTAL.value,
+    }
+    values.update(overrides)
+    values["name_key"] = name_key(
+        str(values["first_name"]),
+        str(values["last_name"]),
+        values.get("second_last_name"),  # type: ignore[arg-type]
+    )
+    with write_session(engine) as session:
+        member = Member(**values)  # type: ignore[arg-type]
+        session.add(member)
+        session.flush()
+        assert member.id is not None
+        session.add(
+            MemberPhone(member_id=member.id, e164="+19165550134", phone_type=PhoneType.HOME)
+        )
+        return member.id
+
+
+def member_answers() -> CallerAnswers:
+    return CallerAnswers(member_id=CIN, full_name="José García-López", birth_date="04/15/1987")
