@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Imported for their side effect: they register the tables on the metadata.
-import tsc_console.store.member_models  # noqa: F401
+import tsc_console.store.member_models
 import tsc_console.store.models  # noqa: F401
 
 config = context.config
