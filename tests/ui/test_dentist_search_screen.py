@@ -25,6 +25,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_search(pilot: Pilot[None]) -> None:
+    """Open the dentist search from the start screen (F4) and wait for its first results."""
+    await pilot.pause()
+    await pilot.press("f4")
+    await settle(pilot)
+
+
 def result_names(screen: DentistSearchScreen) -> list[str]:
     table = screen.query_one("#results", DataTable)
     return [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
@@ -43,7 +50,7 @@ async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
 async def test_first_screen_lists_directory(directory: Engine, console_settings: Settings) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         assert len(result_names(screen)) == 8
@@ -53,7 +60,7 @@ async def test_first_screen_lists_directory(directory: Engine, console_settings:
 async def test_zip_search_sorted_by_distance(directory: Engine, console_settings: Settings) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         await type_into(pilot, "#zip", "95814")
         await settle(pilot)
         screen = app.screen
@@ -72,7 +79,7 @@ async def test_pediatric_spanish_accepting_near_zip(
 ) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         screen.query_one("#specialty", Select).value = Specialty.PEDIATRIC
@@ -86,7 +93,7 @@ async def test_pediatric_spanish_accepting_near_zip(
 async def test_markup_name_shown_literally(directory: Engine, console_settings: Settings) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         assert MARKUP_NAME in result_names(screen)
@@ -104,7 +111,7 @@ async def test_invalid_zip_named_and_filters_kept(
 ) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         screen.query_one("#specialty", Select).value = Specialty.PEDIATRIC
@@ -122,7 +129,7 @@ async def test_rural_zip_offers_nearest_beyond(
 ) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         screen.query_one("#specialty", Select).value = Specialty.PEDIATRIC
@@ -139,7 +146,7 @@ async def test_next_and_previous_page_keys(directory: Engine, database_url: str)
     settings = Settings(database_url=database_url, search_debounce_seconds=0.05, search_page_size=3)
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         first_page = result_names(screen)
@@ -156,7 +163,7 @@ async def test_next_and_previous_page_keys(directory: Engine, database_url: str)
 async def test_clear_key_resets_filters(directory: Engine, console_settings: Settings) -> None:
     app = build_app(console_settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         await type_into(pilot, "#zip", "95814")
@@ -175,7 +182,7 @@ async def test_missing_database_explains_init(tmp_path: Path) -> None:
     settings = Settings(database_url=database_url, search_debounce_seconds=0.05)
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await open_search(pilot)
         screen = app.screen
         assert isinstance(screen, DentistSearchScreen)
         assert "tsc-console db init" in status_text(screen)

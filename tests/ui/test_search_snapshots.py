@@ -14,6 +14,9 @@ from tsc_console.tui.app import build_app
 async def _search_sacramento(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
     await pilot.app.workers.wait_for_complete()
+    await pilot.press("f4")
+    await pilot.pause(0.2)
+    await pilot.app.workers.wait_for_complete()
     await pilot.click("#zip")
     await pilot.press(*"95814")
     await pilot.pause(0.2)

@@ -146,6 +146,8 @@ class MemberDetail:
     accommodations: str | None
     representatives: list[RepresentativeInfo]
     residence_zip5: str | None
+    spoken_language_code: str | None = None
+    """ISO 639-3 code of the spoken language, for prefilling the dentist search."""
 
     @property
     def accommodation_flags(self) -> list[str]:
@@ -565,6 +567,7 @@ def member_detail(
         accommodations=row.accommodations,
         representatives=representatives,
         residence_zip5=row.residence_zip5,
+        spoken_language_code=row.spoken_language,
     )
 
 

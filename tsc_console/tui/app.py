@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.logging import TextualHandler
 
 from tsc_console.config import Settings
-from tsc_console.tui.screens.dentist_search import DentistSearchScreen
+from tsc_console.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from tsc_console.services.session import Actor
 
 
 class TscConsoleApp(App[None]):
@@ -27,13 +29,15 @@ class TscConsoleApp(App[None]):
         Binding("f10", "quit", "Quit", show=False, id="app.quit_f10"),
     ]
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, *, login: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
+        self._login = login
         self._engine: Engine | None = None
+        self._actor: Actor | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(DentistSearchScreen())
+        self.push_screen(HomeScreen())
 
     def engine(self) -> Engine:
         """The database engine, opened and checked on first use. Call from a worker thread.
@@ -48,9 +52,22 @@ class TscConsoleApp(App[None]):
             self._engine = open_ready_engine(self.settings)
         return self._engine
 
+    def actor(self) -> Actor:
+        """The signed-in user (the operating-system login). Call from a worker thread.
 
-def build_app(settings: Settings) -> TscConsoleApp:
-    return TscConsoleApp(settings)
+        Raises:
+            UnknownUserError: the login is not a console user.
+        """
+        if self._actor is None:
+            from tsc_console.services.session import actor_for, current_login, current_terminal
+
+            login = self._login or current_login()
+            self._actor = actor_for(self.engine(), login, current_terminal())
+        return self._actor
+
+
+def build_app(settings: Settings, *, login: str | None = None) -> TscConsoleApp:
+    return TscConsoleApp(settings, login=login)
 
 
 def run_console(settings: Settings) -> None:

@@ -82,6 +82,9 @@ class DentistSearchScreen(Screen[None]):
         Binding("f7", "previous_page", "Prev page", id="search.previous_page"),
         Binding("f8", "next_page", "Next page", id="search.next_page"),
         Binding("f9", "clear_filters", "Clear", id="search.clear"),
+        Binding("f6", "give_dentist", "Give to caller", id="search.give"),
+        Binding("f11", "book_appointment", "Book appt", id="search.book"),
+        Binding("escape", "back", "Back", id="search.back"),
     ]
 
     class SearchFinished(Message):
@@ -101,9 +104,19 @@ class DentistSearchScreen(Screen[None]):
             self.text = text
             self.field_id = field_id
 
-    def __init__(self, initial: SearchCriteria | None = None) -> None:
+    def __init__(
+        self,
+        initial: SearchCriteria | None = None,
+        *,
+        call_id: int | None = None,
+        member_id: int | None = None,
+    ) -> None:
         super().__init__()
         self._initial = initial or SearchCriteria()
+        self.call_id = call_id
+        """The call this search helps, if any: F6 records the dentists given to the caller."""
+        self.member_id = member_id
+        """The verified member, if any: F11 books an appointment for them."""
         self._page = 0
         self._generation = 0
         self._debounce: Timer | None = None
@@ -367,6 +380,97 @@ class DentistSearchScreen(Screen[None]):
         self._page = 0
         self.action_search_now()
         self.action_focus_filters()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "give_dentist":
+            return self.call_id is not None
+        if action == "book_appointment":
+            return self.call_id is not None and self.member_id is not None
+        return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+
+    def highlighted_hit(self) -> ProviderHit | None:
+        table = self.query_one("#results", DataTable)
+        if not self._hits or not 0 <= table.cursor_row < len(self._hits):
+            return None
+        return self._hits[table.cursor_row]
+
+    def action_give_dentist(self) -> None:
+        hit = self.highlighted_hit()
+        if hit is None or self.call_id is None:
+            self.notify("Highlight a dentist in the results first (F3).", severity="warning")
+            return
+        self._record_given(self.call_id, hit.npi, hit.name)
+
+    @work(thread=True, group="dentist-given")
+    def _record_given(self, call_id: int, npi: str, name: str) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from tsc_console.services.calls import record_dentists_given
+
+        try:
+            added = record_dentists_given(
+                self.app.engine(),  # type: ignore[attr-defined]
+                self.app.actor(),  # type: ignore[attr-defined]
+                call_id,
+                [npi],
+            )
+        except SQLAlchemyError as error:
+            log.error("recording a dentist given failed: %s", type(error).__name__)
+            self.app.call_from_thread(
+                self.notify, "The dentist could not be recorded. Try again.", severity="error"
+            )
+            return
+        text = (
+            f"Recorded: {name} given to the caller." if added else f"{name} was already recorded."
+        )
+        self.app.call_from_thread(self.notify, text, markup=False, timeout=3)
+
+    def action_book_appointment(self) -> None:
+        hit = self.highlighted_hit()
+        if hit is None or self.call_id is None or self.member_id is None:
+            self.notify("Highlight a dentist in the results first (F3).", severity="warning")
+            return
+        from tsc_console.tui.screens.appointment import AppointmentDialog, AppointmentRequest
+
+        call_id, member_id = self.call_id, self.member_id
+        location = f"{hit.address_line1}, {hit.city} {hit.zip5}"
+
+        def booked(request: AppointmentRequest | None) -> None:
+            if request is not None:
+                self._book(call_id, member_id, hit.npi, request.scheduled_at, request.location_text)
+
+        timezone = getattr(
+            getattr(self.app, "settings", None), "display_timezone", "America/Los_Angeles"
+        )
+        self.app.push_screen(AppointmentDialog(hit.name, location, timezone), booked)
+
+    @work(thread=True, group="appointment")
+    def _book(
+        self, call_id: int, member_id: int, npi: str, scheduled_at: Any, location_text: str
+    ) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from tsc_console.services.calls import CallError, book_appointment, record_dentists_given
+        from tsc_console.services.members import NotVerifiedError
+
+        try:
+            engine = self.app.engine()  # type: ignore[attr-defined]
+            actor = self.app.actor()  # type: ignore[attr-defined]
+            book_appointment(engine, actor, call_id, member_id, npi, scheduled_at, location_text)
+            record_dentists_given(engine, actor, call_id, [npi])
+        except (CallError, NotVerifiedError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        except SQLAlchemyError as error:
+            log.error("booking an appointment failed: %s", type(error).__name__)
+            self.app.call_from_thread(
+                self.notify, "The appointment could not be saved. Try again.", severity="error"
+            )
+        else:
+            self.app.call_from_thread(self.notify, "Appointment recorded.", timeout=3)
 
     def apply_criteria(self, criteria: SearchCriteria) -> None:
         """Fill the filters from `criteria` (e.g. a member's ZIP and language) and search."""
