@@ -1,21 +1,27 @@
 """Generate an invented California dental provider directory for demos, tests and benchmarks.
 
-Writes two files into the output folder:
+Writes these files into the output folder:
 
 - `npidata_pfile_demo.csv`: N rows in the NPPES main-file layout (the 330 headers of
   `NPPES_HEADERS`, every value double-quoted, dates MM/DD/YYYY, ZIP+4 without a hyphen).
 - `admin_directory_demo.csv`: one admin CSV row (columns of `ADMIN_COLUMNS`) for every
   row that a California dental import keeps.
+- `members_demo.csv`, with `--members N`: N members in the members CSV layout
+  (columns of `MEMBER_COLUMNS`), with unique valid CINs, phones, languages,
+  special needs, representatives and frozen CINs of merged records.
 
 With `--other-rows`, that fraction of the NPPES rows is what the import must skip:
 non-dental taxonomies, practice locations outside California and deactivated NPIs.
 Rows are streamed to disk, and the same seed always gives the same files.
 
-Every name, address, phone number and license number is invented. Phone numbers
-use the real area codes of their ZIP code with the fictional 555-01XX numbers. NPIs have valid check digits and some may match real NPIs.
+Every name, address, phone number, license number and dental plan name is
+invented. Phone numbers use the real area codes of their ZIP code with the
+fictional 555-01XX numbers. NPIs have valid check digits and some may match real
+NPIs. CINs have the valid layout and some may match real CINs.
 
 Usage:
     python scripts/make_demo_data.py --providers 100000 --out data/demo --seed 7
+    python scripts/make_demo_data.py --members 1000000 --out data/demo --seed 7
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ import zipcodes
 from tsc_console.domain.directory import AcceptingPatients
 from tsc_console.domain.geography import CALIFORNIA_COUNTIES, county_name
 from tsc_console.domain.languages import LANGUAGE_BY_CODE
+from tsc_console.domain.members import AuthorityBasis, DeliverySystem, SpecialNeed
 from tsc_console.domain.npi import make_npi
 from tsc_console.domain.taxonomy import DENTAL_TAXONOMY, Specialty
 from tsc_console.importers.admin_layout import ADMIN_COLUMNS
+from tsc_console.importers.members_csv import MEMBER_COLUMNS
 from tsc_console.importers.nppes_layout import (
     NPPES_HEADERS,
     PRACTICE_ADDRESS_1,
@@ -1045,6 +1053,401 @@ def write_demo_files(
     return counts
 
 
+# Members
+
+
+MEMBERS_FILE_NAME = "members_demo.csv"
+
+# Birth dates run from 1930 through 2024. MINOR_SHARE of members are under 18 on
+# the reference date, an estimate of the share of children among Medi-Cal members.
+MEMBER_BIRTH_FIRST = date(1930, 1, 1)
+MEMBER_BIRTH_LAST = date(2024, 12, 31)
+MINOR_SHARE = 0.35
+ADULT_AGE = 18
+
+# CINs are "9", seven digits and a letter that county documents allow in the last
+# place. Multiplying the member number by CIN_STEP, which is coprime with
+# CIN_SPACE, maps member numbers one-to-one onto CINs that do not look sequential.
+CIN_LETTERS = "ACDEFGHMNTUVWXYZ"
+CIN_SPACE = 10_000_000 * len(CIN_LETTERS)
+CIN_STEP = 7_654_321
+CIN_OFFSET = 1_234_567
+# Frozen CINs take member numbers after the last member, so they never repeat a
+# member's CIN. MAX_MEMBERS leaves room for them.
+MAX_MEMBERS = 100_000_000
+
+# Weights of the NAME_GROUPS for members, in the same order. About half of
+# Medi-Cal members are Hispanic (an estimate), which with MEMBER_LANGUAGE_SHARE
+# makes about 40% of members prefer Spanish.
+MEMBER_NAME_WEIGHTS = (28, 48, 5, 6, 3, 2.5, 2, 2, 1.5, 1, 1)
+# Chance that a member whose surname comes from a group with this language prefers it.
+MEMBER_LANGUAGE_SHARE: dict[str, float] = {
+    "spa": 0.8, "vie": 0.6, "yue": 0.6, "cmn": 0.6, "tgl": 0.25, "kor": 0.55,
+    "hye": 0.5, "pan": 0.4, "fas": 0.45, "rus": 0.5, "hmn": 0.6,
+}  # fmt: skip
+# Chance that a member whose surname has no such language prefers Spanish.
+OTHER_SPANISH_SHARE = 0.03
+MEMBER_ASL_SHARE = 0.003
+LANGUAGE_AS_CODE_SHARE = 0.2
+INTERPRETER_SHARE = 0.85
+TTY_SHARE = 0.005
+SECOND_LAST_NAME_SHARE = 0.45  # of members with a Spanish surname
+MEMBER_MIDDLE_NAME_SHARE = 0.3
+
+# Each special need is drawn on its own, so a member may have several.
+SPECIAL_NEED_SHARES: tuple[tuple[SpecialNeed, float], ...] = (
+    (SpecialNeed.DEVELOPMENTAL, 0.10), (SpecialNeed.PHYSICAL, 0.08),
+    (SpecialNeed.MENTAL, 0.05), (SpecialNeed.BEHAVIORAL, 0.03), (SpecialNeed.SENSORY, 0.03),
+    (SpecialNeed.COGNITIVE, 0.02), (SpecialNeed.EMOTIONAL, 0.02),
+)  # fmt: skip
+ACCOMMODATIONS: dict[SpecialNeed, tuple[str, ...]] = {
+    SpecialNeed.PHYSICAL: ("wheelchair user", "uses a walker; needs a ground-floor office",
+                           "needs a transfer board, assistance with transfers"),
+    SpecialNeed.DEVELOPMENTAL: ("may need sedation for treatment", "prefers a quiet waiting "
+                                "area, short appointments", "caregiver attends every visit"),
+    SpecialNeed.SENSORY: ("low vision: large-print letters", "hard of hearing: face the "
+                          "member when speaking"),
+    SpecialNeed.BEHAVIORAL: ("morning appointments only", "needs extra time to settle"),
+}  # fmt: skip
+ACCOMMODATION_SHARE = 0.5  # of members with a need listed in ACCOMMODATIONS
+
+# Delivery system by county: (system, chance). Other members are fee-for-service.
+DELIVERY_BY_COUNTY: dict[str, tuple[DeliverySystem, float]] = {
+    "Sacramento": (DeliverySystem.DENTAL_MANAGED_CARE_SACRAMENTO, 0.7),
+    "Los Angeles": (DeliverySystem.DENTAL_MANAGED_CARE_LOS_ANGELES, 0.12),
+    "San Mateo": (DeliverySystem.HEALTH_PLAN_OF_SAN_MATEO, 0.95),
+}
+# Invented plan names.
+DEMO_DENTAL_PLANS: dict[DeliverySystem, tuple[str, ...]] = {
+    DeliverySystem.DENTAL_MANAGED_CARE_SACRAMENTO: ("Capitol Smiles Dental Plan",
+                                                    "River City Dental HMO"),
+    DeliverySystem.DENTAL_MANAGED_CARE_LOS_ANGELES: ("Angeles Basin Dental Plan",
+                                                     "Pacific Crest Dental HMO"),
+    DeliverySystem.HEALTH_PLAN_OF_SAN_MATEO: ("Health Plan of San Mateo",),
+}  # fmt: skip
+
+# Representatives: parents of some minors, some adults' guardians, conservators
+# and agents, and a few authorities that have ended.
+PARENT_SHARE = 0.18  # of minors
+ENDED_PARENT_SHARE = 0.05  # of members aged 18 to 20: the authority ended at 18
+ADULT_REPRESENTATIVE_SHARE = 0.04
+DEVELOPMENTAL_CONSERVATOR_SHARE = 0.3  # of adults with a developmental need
+ADULT_AUTHORITIES = WeightedChoice(
+    [
+        (AuthorityBasis.GUARDIAN, "legal guardian"),
+        (AuthorityBasis.CONSERVATOR, "conservator"),
+        (AuthorityBasis.POWER_OF_ATTORNEY, "daughter"),
+        (AuthorityBasis.POWER_OF_ATTORNEY, "son"),
+        (AuthorityBasis.POWER_OF_ATTORNEY, "spouse"),
+        (AuthorityBasis.AUTHORIZED_REPRESENTATIVE, "case worker"),
+        (AuthorityBasis.AUTHORIZED_REPRESENTATIVE, "friend"),
+    ],
+    [15, 20, 20, 15, 10, 10, 10],
+)
+PARENT_RELATIONSHIPS = WeightedChoice(["mother", "father", "grandmother", "aunt"], [60, 30, 7, 3])
+FROZEN_CIN_SHARE = 0.05
+SECOND_FROZEN_CIN_SHARE = 0.1  # of members with a frozen CIN
+BIC_ID_SHARE = 0.02  # rows whose cin column has the 14-character BIC ID
+
+PHONE_COUNTS = WeightedChoice([0, 1, 2, 3], [3, 55, 35, 7])
+PHONE_FORMATS = ("{a}-{b}-{c}", "({a}) {b}-{c}", "{a}{b}{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}")
+UNIT_FORMATS = ("Apt {number}", "Apt. {number}", "Unit {letter}", "# {number}", "Spc {number}")
+
+MEMBER_COLUMN_ORDER = (
+    "cin", "first_name", "middle_name", "last_name", "second_last_name", "birth_date",
+    "phones", "residence_line1", "residence_line2", "residence_city", "residence_zip",
+    "mailing_line1", "mailing_line2", "mailing_city", "mailing_zip", "county",
+    "spoken_language", "written_language", "interpreter_needed", "tty_relay",
+    "sign_language", "delivery_system", "dental_plan", "special_needs", "accommodations",
+    "frozen_cins", "representative_name", "representative_relationship",
+    "representative_authority", "representative_phone", "representative_starts_on",
+    "representative_ends_on",
+)  # fmt: skip
+if tuple(MEMBER_COLUMNS) != MEMBER_COLUMN_ORDER:
+    raise RuntimeError("MEMBER_COLUMN_ORDER no longer matches MEMBER_COLUMNS")
+
+
+def demo_cin(number: int) -> str:
+    """Return the CIN of member number `number` (0 to CIN_SPACE - 1), unique per number."""
+    value = (number * CIN_STEP + CIN_OFFSET) % CIN_SPACE
+    return f"9{value // len(CIN_LETTERS):07d}{CIN_LETTERS[value % len(CIN_LETTERS)]}"
+
+
+def add_years(day: date, years: int) -> date:
+    """Return the same calendar day `years` later; February 29 becomes March 1."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+@dataclass
+class MemberCounts:
+    rows: int = 0
+    minors: int = 0
+    with_representative: int = 0
+    with_frozen_cin: int = 0
+
+
+class MemberGenerator:
+    """Builds members CSV rows, in MEMBER_COLUMNS order, from its own random generator."""
+
+    def __init__(self, rng: random.Random, as_of: date, members: int) -> None:
+        self.rng = rng
+        self.as_of = as_of
+        self.members = members
+        self.frozen_number = members
+
+        places = load_places("CA")
+        self.places_by_county: dict[str, list[Place]] = {}
+        for place in places:
+            self.places_by_county.setdefault(place.county, []).append(place)
+        counties = sorted(self.places_by_county)
+        self.counties = WeightedChoice(
+            counties, [COUNTY_POPULATION_THOUSANDS[county] for county in counties]
+        )
+        self.name_groups = WeightedChoice(NAME_GROUPS, MEMBER_NAME_WEIGHTS)
+
+        # Every birth day is formatted once, and rows pick days by offset.
+        days = (MEMBER_BIRTH_LAST - MEMBER_BIRTH_FIRST).days + 1
+        self.birth_days = [MEMBER_BIRTH_FIRST + timedelta(days=offset) for offset in range(days)]
+        self.birth_texts = [day.strftime("%m/%d/%Y") for day in self.birth_days]
+        # Members born on or after this offset are under 18 on the reference date.
+        adult_born_by = add_years(as_of, -ADULT_AGE)
+        self.minor_from = max(0, min(days - 1, (adult_born_by - MEMBER_BIRTH_FIRST).days + 1))
+        self.counts = MemberCounts()
+
+    def row(self, number: int) -> list[str]:
+        rng = self.rng
+        self.counts.rows += 1
+        group = self.name_groups.pick(rng)
+        first, middle, last, second_last = self.member_name(group)
+
+        if rng.random() < MINOR_SHARE:
+            offset = rng.randrange(self.minor_from, len(self.birth_days))
+        else:
+            offset = rng.randrange(0, self.minor_from)
+        birth = self.birth_days[offset]
+        minor = offset >= self.minor_from
+        self.counts.minors += minor
+
+        county = self.counties.pick(rng)
+        place = rng.choice(self.places_by_county[county])
+        residence_line1 = f"{rng.randrange(1, 30000)} {rng.choice(STREET_NAMES)}"
+        residence_line2 = ""
+        if rng.random() < 0.25:
+            residence_line2 = rng.choice(UNIT_FORMATS).format(
+                number=rng.randrange(1, 400), letter=rng.choice("ABCDEFGH")
+            )
+        mailing = ("", "", "", "")
+        if rng.random() < 0.12:
+            mailing = (f"PO Box {rng.randrange(1, 20000)}", "", place.city, place.zip5)
+
+        spoken, written, interpreter, tty, sign = self.languages(group)
+        needs = [need for need, share in SPECIAL_NEED_SHARES if rng.random() < share]
+        accommodations = ""
+        listed = [need for need in needs if need in ACCOMMODATIONS]
+        if listed and rng.random() < ACCOMMODATION_SHARE:
+            accommodations = rng.choice(ACCOMMODATIONS[rng.choice(listed)])
+
+        delivery = DeliverySystem.FEE_FOR_SERVICE
+        plan = ""
+        county_system = DELIVERY_BY_COUNTY.get(county)
+        if county_system is not None and rng.random() < county_system[1]:
+            delivery = county_system[0]
+            plan = rng.choice(DEMO_DENTAL_PLANS[delivery])
+
+        representative = self.representative(birth, minor, last, place, needs)
+        frozen = ""
+        if rng.random() < FROZEN_CIN_SHARE:
+            self.counts.with_frozen_cin += 1
+            frozen = self.next_frozen_cin()
+            if rng.random() < SECOND_FROZEN_CIN_SHARE:
+                frozen += ";" + self.next_frozen_cin()
+
+        return [
+            self.member_id(number),
+            first,
+            middle,
+            last,
+            second_last,
+            self.birth_texts[offset],
+            self.phones(place),
+            residence_line1,
+            residence_line2,
+            place.city,
+            self.zip_text(place),
+            *mailing,
+            county if rng.random() < 0.7 else "",
+            spoken,
+            written,
+            interpreter,
+            tty,
+            sign,
+            delivery.value,
+            plan,
+            ";".join(need.value for need in needs),
+            accommodations,
+            frozen,
+            *representative,
+        ]
+
+    def member_id(self, number: int) -> str:
+        cin = demo_cin(number)
+        if self.rng.random() >= BIC_ID_SHARE:
+            return cin
+        # A BIC ID: the CIN, a check digit and a Julian issue date (year digit, day).
+        rng = self.rng
+        return f"{cin}{rng.randrange(10)}{rng.randrange(10)}{rng.randrange(1, 366):03d}"
+
+    def next_frozen_cin(self) -> str:
+        cin = demo_cin(self.frozen_number)
+        self.frozen_number += 1
+        return cin
+
+    def member_name(self, group: NameGroup) -> tuple[str, str, str, str]:
+        rng = self.rng
+        given_names = group.female if rng.random() < 0.51 else group.male
+        if rng.random() < 0.15:
+            other = self.name_groups.pick(rng)
+            given_names = other.female if given_names is group.female else other.male
+        middle = rng.choice(MIDDLE_NAMES) if rng.random() < MEMBER_MIDDLE_NAME_SHARE else ""
+        second_last = ""
+        if "spa" in group.languages and rng.random() < SECOND_LAST_NAME_SHARE:
+            second_last = rng.choice(group.surnames)
+        return rng.choice(given_names), middle, rng.choice(group.surnames), second_last
+
+    def languages(self, group: NameGroup) -> tuple[str, str, str, str, str]:
+        """Return spoken language, written language and the interpreter, TTY and ASL flags."""
+        rng = self.rng
+        code = "eng"
+        if rng.random() < MEMBER_ASL_SHARE:
+            code = "ase"
+        elif group.languages:
+            candidate = rng.choice(group.languages)
+            if rng.random() < MEMBER_LANGUAGE_SHARE.get(candidate, 0.0):
+                code = candidate
+        elif rng.random() < OTHER_SPANISH_SHARE:
+            code = "spa"
+        written = code if rng.random() < 0.9 and code != "ase" else "eng"
+        sign = code == "ase"
+        interpreter = sign or (code != "eng" and rng.random() < INTERPRETER_SHARE)
+        tty = rng.random() < (0.6 if sign else TTY_SHARE)
+        return (
+            self.language_text(code),
+            self.language_text(written),
+            "Y" if interpreter else "N",
+            "Y" if tty else "N",
+            "Y" if sign else "N",
+        )
+
+    def language_text(self, code: str) -> str:
+        if self.rng.random() < LANGUAGE_AS_CODE_SHARE:
+            return code
+        return "ASL" if code == "ase" else LANGUAGE_BY_CODE[code].name
+
+    def format_phone(self, place: Place) -> str:
+        # 555-0100 to 555-0199 are reserved for fiction, as for providers, so many
+        # members share a number.
+        rng = self.rng
+        return rng.choice(PHONE_FORMATS).format(
+            a=rng.choice(place.area_codes), b="555", c=f"0{rng.randrange(100, 200)}"
+        )
+
+    def phones(self, place: Place) -> str:
+        rng = self.rng
+        entries: list[str] = []
+        for index in range(PHONE_COUNTS.pick(rng)):
+            if index == 0:
+                kind = "home" if rng.random() < 0.55 else "mobile"
+            else:
+                kind = rng.choice(("mobile", "work", "home", "other"))
+            number = self.format_phone(place)
+            if kind == "work" and rng.random() < 0.3:
+                number += f" x{rng.randrange(10, 9999)}"
+            # A number without a type is a home number.
+            entries.append(number if kind == "home" and rng.random() < 0.3 else f"{kind}:{number}")
+        return ";".join(entries)
+
+    def zip_text(self, place: Place) -> str:
+        roll = self.rng.random()
+        if roll < 0.2:
+            return f"{place.zip5}-{self.rng.randrange(1, 10000):04d}"
+        if roll < 0.3:
+            return f"{place.zip5}{self.rng.randrange(1, 10000):04d}"
+        return place.zip5
+
+    def representative(
+        self, birth: date, minor: bool, last_name: str, place: Place, needs: list[SpecialNeed]
+    ) -> tuple[str, str, str, str, str, str]:
+        """Return the six representative cells, empty when the member has none."""
+        rng = self.rng
+        starts_on: date
+        ends_on: date | None
+        if minor:
+            if rng.random() >= PARENT_SHARE:
+                return ("", "", "", "", "", "")
+            basis = AuthorityBasis.PARENT_OF_MINOR
+            relationship = PARENT_RELATIONSHIPS.pick(rng)
+            starts_on, ends_on = birth, add_years(birth, ADULT_AGE)
+        else:
+            eighteenth = add_years(birth, ADULT_AGE)
+            recent_adult = add_years(eighteenth, 3) > self.as_of
+            developmental = SpecialNeed.DEVELOPMENTAL in needs
+            if recent_adult and rng.random() < ENDED_PARENT_SHARE:
+                basis = AuthorityBasis.PARENT_OF_MINOR
+                relationship = PARENT_RELATIONSHIPS.pick(rng)
+                starts_on, ends_on = birth, eighteenth
+            elif developmental and rng.random() < DEVELOPMENTAL_CONSERVATOR_SHARE:
+                basis, relationship = AuthorityBasis.CONSERVATOR, "conservator"
+                starts_on, ends_on = eighteenth, None
+            elif rng.random() < ADULT_REPRESENTATIVE_SHARE:
+                basis, relationship = ADULT_AUTHORITIES.pick(rng)
+                span = max(1, (self.as_of - eighteenth).days)
+                starts_on = eighteenth + timedelta(days=rng.randrange(span))
+                roll = rng.random()
+                if roll < 0.6:
+                    ends_on = None
+                elif roll < 0.85:
+                    ends_on = self.as_of + timedelta(days=rng.randrange(30, 1500))
+                else:
+                    # An authority that has ended, at least a day after it started.
+                    ends_on = starts_on + timedelta(
+                        days=rng.randrange(1, max(2, (self.as_of - starts_on).days))
+                    )
+            else:
+                return ("", "", "", "", "", "")
+        self.counts.with_representative += 1
+        group = self.name_groups.pick(rng)
+        first = rng.choice(group.female if rng.random() < 0.6 else group.male)
+        family = basis is AuthorityBasis.PARENT_OF_MINOR or relationship in ("daughter", "son")
+        surname = last_name if family and rng.random() < 0.8 else rng.choice(group.surnames)
+        return (
+            f"{first} {surname}",
+            relationship,
+            basis.value,
+            self.format_phone(place),
+            starts_on.isoformat(),
+            ends_on.isoformat() if ends_on else "",
+        )
+
+
+def write_member_file(members: int, out_dir: Path, seed: int, as_of: date) -> MemberCounts:
+    """Write `members` rows to MEMBERS_FILE_NAME in `out_dir` and return what was written.
+
+    Members use a random generator of their own, so adding members never changes
+    the provider files of a seed.
+    """
+    generator = MemberGenerator(random.Random(f"members-{seed}"), as_of, members)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / MEMBERS_FILE_NAME).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MEMBER_COLUMNS)
+        for number in range(members):
+            writer.writerow(generator.row(number))
+    return generator.counts
+
+
 def fraction(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -1059,6 +1462,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text}")
+    return value
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -1069,12 +1479,23 @@ def iso_date(text: str) -> date:
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Write an invented California dental directory in the NPPES main-file "
-        f"layout ({NPPES_FILE_NAME}) and the matching admin CSV ({ADMIN_FILE_NAME}).",
+        f"layout ({NPPES_FILE_NAME}) and the matching admin CSV ({ADMIN_FILE_NAME}), "
+        f"and invented members ({MEMBERS_FILE_NAME}).",
     )
     parser.add_argument(
-        "--providers", type=positive_int, required=True, help="number of NPPES rows to write"
+        "--providers",
+        type=non_negative_int,
+        default=0,
+        help="number of NPPES rows to write; 0 writes no provider files (default 0)",
     )
-    parser.add_argument("--out", type=Path, required=True, help="folder to write both files to")
+    parser.add_argument(
+        "--members",
+        type=non_negative_int,
+        default=0,
+        help=f"number of members to write to {MEMBERS_FILE_NAME}; 0 writes no members "
+        "file (default 0)",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the files to")
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
@@ -1092,25 +1513,47 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="reference date, YYYY-MM-DD: NPPES updates fall before it and admin "
         f"verifications in the two years before it (default {DEFAULT_AS_OF})",
     )
+
     arguments = parser.parse_args(argv)
     if arguments.as_of <= ENUMERATION_LAST:
         parser.error(f"--as-of must be after {ENUMERATION_LAST}, the last enumeration date")
+    if arguments.providers == 0 and arguments.members == 0:
+        parser.error("give --providers N, --members N or both")
+    if arguments.members > MAX_MEMBERS:
+        parser.error(f"--members must be at most {MAX_MEMBERS:,}")
     return arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    started = time.perf_counter()
-    counts = write_demo_files(
-        arguments.providers, arguments.out, arguments.seed, arguments.other_rows, arguments.as_of
-    )
-    elapsed = time.perf_counter() - started
-    skipped = counts.not_dental + counts.other_state + counts.deactivated
-    print(
-        f"Wrote {counts.rows} NPPES rows ({counts.kept} kept dental, {skipped} to skip) to "
-        f"{arguments.out / NPPES_FILE_NAME} and {counts.kept} admin rows to "
-        f"{arguments.out / ADMIN_FILE_NAME} in {elapsed:.1f} s"
-    )
+    if arguments.providers:
+        started = time.perf_counter()
+        counts = write_demo_files(
+            arguments.providers,
+            arguments.out,
+            arguments.seed,
+            arguments.other_rows,
+            arguments.as_of,
+        )
+        elapsed = time.perf_counter() - started
+        skipped = counts.not_dental + counts.other_state + counts.deactivated
+        print(
+            f"Wrote {counts.rows} NPPES rows ({counts.kept} kept dental, {skipped} to skip) to "
+            f"{arguments.out / NPPES_FILE_NAME} and {counts.kept} admin rows to "
+            f"{arguments.out / ADMIN_FILE_NAME} in {elapsed:.1f} s"
+        )
+    if arguments.members:
+        started = time.perf_counter()
+        member_counts = write_member_file(
+            arguments.members, arguments.out, arguments.seed, arguments.as_of
+        )
+        elapsed = time.perf_counter() - started
+        print(
+            f"Wrote {member_counts.rows} members ({member_counts.minors} under 18, "
+            f"{member_counts.with_representative} with a representative, "
+            f"{member_counts.with_frozen_cin} with a frozen CIN) to "
+            f"{arguments.out / MEMBERS_FILE_NAME} in {elapsed:.1f} s"
+        )
     return 0
 
 

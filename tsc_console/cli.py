@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from tsc_console.commands import db, providers, users
+from tsc_console.commands import db, members, providers, users
 from tsc_console.config import load_settings
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(providers.app, name="providers")
+app.add_typer(members.app, name="members")
 app.add_typer(users.app, name="users")
 
 

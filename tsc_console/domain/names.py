@@ -201,6 +201,15 @@ def name_similarity(query: str, candidate_parts: Sequence[str | None]) -> float:
     """
     typed_tokens = name_tokens(query)
     member_tokens = _unique(token for part in candidate_parts for token in name_tokens(part))
+    return token_similarity(typed_tokens, member_tokens)
+
+
+def token_similarity(typed_tokens: Sequence[str], member_tokens: Sequence[str]) -> float:
+    """Score already tokenised names the way `name_similarity` does.
+
+    Lookups call this with the typed name split once and each member's stored
+    `name_key` split on spaces, so no name is tokenised again per candidate.
+    """
     if not typed_tokens or not member_tokens:
         return 0.0
 

@@ -45,7 +45,14 @@ class StagedRow:
 
 
 class Staging:
-    def __init__(self) -> None:
+    """Scratch file of one import. Rows are keyed by NPI unless `key_name` names another key.
+
+    `key_name` only changes the wording of the duplicate-key problem, e.g.
+    "duplicate CIN". The `npi` parameters and columns hold that key.
+    """
+
+    def __init__(self, key_name: str = "NPI") -> None:
+        self.key_name = key_name
         handle, name = tempfile.mkstemp(prefix="tsc-import-", suffix=".sqlite")
         os.close(handle)
         self.path = Path(name)
@@ -96,9 +103,9 @@ class Staging:
         self._problems.clear()
 
     def finish_scan(self, npi_column: str = "NPI") -> None:
-        """Flush buffers and reject every repeat of an NPI after its first row.
+        """Flush buffers and reject every repeat of a key after its first row.
 
-        `npi_column` is the NPI column's header in this file format, for the report.
+        `npi_column` is the key column's header in this file format, for the report.
         """
         self._flush_rows()
         self._db.execute("CREATE INDEX staged_npi ON staged (npi, row_number)")
@@ -117,7 +124,7 @@ class Staging:
                     row_number,
                     npi_column,
                     npi,
-                    f"duplicate NPI, first seen on row {first_row}",
+                    f"duplicate {self.key_name}, first seen on row {first_row}",
                     REJECTED,
                 )
             )

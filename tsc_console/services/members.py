@@ -30,6 +30,7 @@ from tsc_console.domain.names import (
     name_key,
     name_similarity,
     name_tokens,
+    token_similarity,
 )
 from tsc_console.domain.phones import InvalidPhoneError, format_phone, parse_phone
 from tsc_console.services.audit import record_event
@@ -242,11 +243,10 @@ def find_by_name(
             rows = connection.execute(
                 select(member_table).where(member_table.c.birth_date == birth_date)
             ).all()
+            typed_tokens = name_tokens(name)
             scored = []
             for row in rows:
-                score = name_similarity(
-                    name, [row.first_name, row.middle_name, row.last_name, row.second_last_name]
-                )
+                score = token_similarity(typed_tokens, row.name_key.split())
                 if score >= NAME_MATCH_THRESHOLD:
                     scored.append((score, row))
             scored.sort(key=lambda pair: (-pair[0], pair[1].last_name, pair[1].id))

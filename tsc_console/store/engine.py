@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from tsc_console.store.errors import DatabaseLocationError
@@ -79,12 +78,16 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             "every representative logs in to, or set TSC_DATABASE_URL to a PostgreSQL server."
         )
 
+    # Pooled connections stay open between actions. With none open, SQLite
+    # checkpoints and deletes the WAL files on the last close and recreates them on
+    # the next open, which costs about a millisecond per lookup. A connection is
+    # used by one thread at a time (checked out from the pool), so check_same_thread
+    # can be off.
     engine = create_engine(
         url,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
-        # One connection per checkout: each thread worker and each process opens
-        # its own, which is what SQLite's locking expects.
-        poolclass=NullPool,
+        pool_size=5,
+        max_overflow=10,
     )
 
     @event.listens_for(engine, "connect")
