@@ -215,7 +215,14 @@ def token_similarity(typed_tokens: Sequence[str], member_tokens: Sequence[str]) 
 
     token_scores: list[float] = []
     matched_member_tokens: set[str] = set()
+    member_set = set(member_tokens)
     for typed in typed_tokens:
+        # An exact token is the best possible score, so the edit-distance loop
+        # (pure Python, the slow part of a lookup) runs only for the others.
+        if typed in member_set:
+            token_scores.append(EXACT_SCORE)
+            matched_member_tokens.add(typed)
+            continue
         best_score = 0.0
         best_token = ""
         for member_token in member_tokens:
