@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import zipcodes
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
@@ -14,10 +15,15 @@ from sqlalchemy.exc import StatementError
 from tsc_console.domain.directory import AcceptingPatients, parse_accepting, parse_flag
 from tsc_console.domain.geography import (
     EARTH_RADIUS_MILES,
+    ZipPlace,
     bounding_box,
     county_name,
     distance_miles,
+    latitude_band,
+    latitude_bands,
+    lookup_zip,
     split_zip,
+    zips_in_state,
 )
 from tsc_console.domain.languages import language_bit, language_code
 from tsc_console.domain.npi import is_valid_npi, make_npi, npi_problem
@@ -88,6 +94,78 @@ def test_split_zip_strips_spaces() -> None:
 @pytest.mark.parametrize("raw", ["9581", "95814-12", "ABCDE", "", "958141", "95814-", "9581-42719"])
 def test_split_zip_rejects_malformed(raw: str) -> None:
     assert split_zip(raw) is None
+
+
+def whole_zip_table() -> dict[str, ZipPlace]:
+    """Build the ZIP table from every `zipcodes` record at once, as the console once did."""
+    table: dict[str, ZipPlace] = {}
+    for row in zipcodes.list_all():
+        if not row.get("lat") or not row.get("long"):
+            continue
+        county_text = row.get("county") or ""
+        county = county_name(county_text) if row["state"] == "CA" else county_text or None
+        table[row["zip_code"]] = ZipPlace(
+            zip5=row["zip_code"],
+            city=row["city"],
+            state=row["state"],
+            county=county,
+            latitude=float(row["lat"]),
+            longitude=float(row["long"]),
+        )
+    return table
+
+
+def test_lookup_zip_equals_whole_table() -> None:
+    table = whole_zip_table()
+    # A sample of all 5-digit strings, which covers prefixes with and without ZIPs,
+    # then every ZIP in the package.
+    for number in range(0, 100_000, 7):
+        candidate = f"{number:05d}"
+        assert lookup_zip(candidate) == table.get(candidate), candidate
+    for zip5, place in table.items():
+        assert lookup_zip(zip5) == place, zip5
+
+
+def test_lookup_zip_california_county() -> None:
+    place = lookup_zip("95814")
+
+    assert place is not None
+    assert (place.city, place.state, place.county) == ("Sacramento", "CA", "Sacramento")
+
+
+@pytest.mark.parametrize("raw", ["", "9581", "958140", "95814-2719", " 95814", "ABCDE", "99999"])
+def test_lookup_zip_unknown_or_malformed(raw: str) -> None:
+    assert lookup_zip(raw) is None
+
+
+@pytest.mark.parametrize("state", ["CA", "NV", "PR", "ZZ"])
+def test_zips_in_state_equals_whole_table(state: str) -> None:
+    expected = [place for place in whole_zip_table().values() if place.state == state]
+
+    assert zips_in_state(state) == expected
+
+
+# Latitude bands
+
+
+@pytest.mark.parametrize(
+    ("latitude", "band"),
+    [(38.5804, 771), (32.5, 650), (32.49999, 649), (0.0, 0), (-0.01, -1), (-33.9, -678)],
+)
+def test_latitude_band_is_floor(latitude: float, band: int) -> None:
+    assert latitude_band(latitude) == band
+
+
+@given(
+    st.floats(-89.0, 89.0, allow_nan=False),
+    st.floats(-89.0, 89.0, allow_nan=False),
+    st.floats(0.0, 1.0),
+)
+def test_latitude_bands_cover_range(first: float, second: float, share: float) -> None:
+    low, high = min(first, second), max(first, second)
+    inside = min(high, max(low, low + (high - low) * share))
+
+    assert latitude_band(inside) in latitude_bands(low, high)
 
 
 # Counties

@@ -265,6 +265,7 @@ def search(
     if as_json:
         document = {
             "total": result.total,
+            "total_is_capped": result.total_is_capped,
             "page": page,
             "beyond_radius": result.beyond_radius,
             "origin": result.origin,
@@ -293,7 +294,11 @@ def search(
     elif not result.hits:
         console.print("No providers match these filters.")
         return
-    table = Table(title=f"{result.total:,} providers, page {page} of {result.page_count}")
+    if result.total_is_capped:
+        title = f"More than {result.total:,} providers, page {page}"
+    else:
+        title = f"{result.total:,} providers, page {page} of {result.page_count}"
+    table = Table(title=title)
     for column in (
         "Miles",
         "NPI",

@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
 import zipcodes
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.09
+BANDS_PER_DEGREE = 20
+"""Latitude bands per degree of latitude. One band is about 3.5 miles tall."""
 
 # County name -> FIPS code (state 06).
 CALIFORNIA_COUNTIES: dict[str, str] = {
@@ -37,6 +39,7 @@ CALIFORNIA_COUNTIES: dict[str, str] = {
 }  # fmt: skip
 
 _ZIP_PATTERN = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,31 +76,59 @@ def county_name(raw: str) -> str | None:
     return None
 
 
-@cache
-def _zip_table() -> dict[str, ZipPlace]:
-    table: dict[str, ZipPlace] = {}
-    for row in zipcodes.list_all():
-        if not row.get("lat") or not row.get("long"):
-            continue
-        county_text = row.get("county") or ""
-        county = county_name(county_text) if row["state"] == "CA" else county_text or None
-        table[row["zip_code"]] = ZipPlace(
-            zip5=row["zip_code"],
-            city=row["city"],
-            state=row["state"],
-            county=county,
-            latitude=float(row["lat"]),
-            longitude=float(row["long"]),
-        )
-    return table
+def _zip_place(row: dict[str, Any]) -> ZipPlace | None:
+    """Build a ZipPlace from a `zipcodes` record, or None when it has no coordinates."""
+    if not row.get("lat") or not row.get("long"):
+        return None
+    county_text = row.get("county") or ""
+    county = county_name(county_text) if row["state"] == "CA" else county_text or None
+    return ZipPlace(
+        zip5=row["zip_code"],
+        city=row["city"],
+        state=row["state"],
+        county=county,
+        latitude=float(row["lat"]),
+        longitude=float(row["long"]),
+    )
+
+
+# ZIP places by the first three digits of the ZIP (the sectional center), filled
+# one prefix at a time on first use. The whole `zipcodes` table as Python dicts
+# takes about 90 MiB and a second to build. One prefix takes about 0.3 ms, and a
+# California import needs about 60 prefixes. A race between threads only builds
+# the same prefix twice, and the second dict replaces the first in one step.
+_places_by_prefix: dict[str, dict[str, ZipPlace]] = {}
+
+
+def _places_with_prefix(prefix: str) -> dict[str, ZipPlace]:
+    places = _places_by_prefix.get(prefix)
+    if places is None:
+        places = {}
+        # `similar_to` returns the records in the package's order, so a ZIP listed
+        # twice keeps its last record, as a dict built from `list_all` would.
+        for row in zipcodes.similar_to(prefix):
+            place = _zip_place(row)
+            if place is not None:
+                places[place.zip5] = place
+        _places_by_prefix[prefix] = places
+    return places
 
 
 def lookup_zip(zip5: str) -> ZipPlace | None:
-    return _zip_table().get(zip5)
+    """Return the place of a 5-digit ZIP, or None for a ZIP that is unknown or malformed."""
+    if not _FIVE_DIGITS.fullmatch(zip5):
+        return None
+    return _places_with_prefix(zip5[:3]).get(zip5)
 
 
 def zips_in_state(state: str) -> list[ZipPlace]:
-    return [place for place in _zip_table().values() if place.state == state]
+    """Return every ZIP place of a state, in the order of the `zipcodes` package."""
+    places: dict[str, ZipPlace] = {}
+    for row in zipcodes.filter_by(state=state):
+        place = _zip_place(row)
+        if place is not None:
+            places[place.zip5] = place
+    return list(places.values())
 
 
 def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -126,3 +157,22 @@ def bounding_box(latitude: float, longitude: float, radius_miles: float) -> Boun
     edge = min(89.0, abs(latitude) + dlat)
     dlon = radius_miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(edge)))
     return BoundingBox(latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon)
+
+
+def latitude_band(latitude: float) -> int:
+    """Return the latitude band of a point: floor(latitude x BANDS_PER_DEGREE).
+
+    The dentist search indexes practice locations by band and then longitude, so
+    one index range per band covers a search circle.
+    """
+    return math.floor(latitude * BANDS_PER_DEGREE)
+
+
+def latitude_bands(min_latitude: float, max_latitude: float) -> range:
+    """Return the bands that contain every latitude from `min_latitude` to `max_latitude`.
+
+    Multiplying by a positive constant and taking the floor never reverses the
+    order of two numbers, so a latitude inside the range always has its band in
+    the result.
+    """
+    return range(latitude_band(min_latitude), latitude_band(max_latitude) + 1)

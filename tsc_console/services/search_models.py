@@ -89,14 +89,20 @@ class SearchResult:
     criteria: SearchCriteria
     hits: list[ProviderHit]
     total: int
-    """Rows matching the criteria (within the radius, or beyond it when `beyond_radius`)."""
+    """Rows matching the criteria (within the radius, or beyond it when `beyond_radius`).
+
+    When `total_is_capped`, counting stopped and more than `total` rows match."""
     beyond_radius: bool = False
     """True when nothing matched within the radius and `hits` are the nearest matches beyond it."""
     origin: str | None = None
     """Where distances are measured from, e.g. "95814 Sacramento"."""
     searched_radius_miles: float | None = None
     notes: list[str] = field(default_factory=list)
+    total_is_capped: bool = False
+    """True when more than `total` rows match, because the search counts up to a limit only."""
 
     @property
     def page_count(self) -> int:
-        return max(1, math.ceil(self.total / self.criteria.page_size))
+        """Pages of `total` rows, plus one when the count was capped so that paging can go on."""
+        pages = max(1, math.ceil(self.total / self.criteria.page_size))
+        return pages + 1 if self.total_is_capped else pages

@@ -71,11 +71,45 @@ class Provider(SQLModel, table=True):
     )
 
 
+# Search attribute columns, in the order the search indexes list them after their
+# leading columns. With them in the index, SQLite runs the count and page
+# queries on the index alone, without reading table rows.
+SEARCH_FILTER_COLUMNS = (
+    "specialty_mask",
+    "language_mask",
+    "accepting",
+    "wheelchair_access",
+    "sedation_or_anesthesia",
+    "age_min",
+    "age_max",
+)
+
+
 class PracticeLocation(SQLModel, table=True):
     __tablename__ = "practice_location"
     __table_args__ = (
-        Index("ix_location_geo", "latitude", "longitude"),
-        Index("ix_location_county", "county"),
+        # Distance searches: one index range per latitude band, narrowed by longitude.
+        Index(
+            "ix_location_band",
+            "latitude_band",
+            "longitude",
+            "latitude",
+            *SEARCH_FILTER_COLUMNS,
+            "county",
+            "npi",
+        ),
+        # County searches, listed by city, or by distance from a ZIP.
+        Index(
+            "ix_location_county",
+            "county",
+            "city",
+            "npi",
+            "latitude",
+            "longitude",
+            *SEARCH_FILTER_COLUMNS,
+        ),
+        # The statewide list, ordered by city.
+        Index("ix_location_city", "city", "npi"),
         Index("ix_location_zip", "zip5"),
     )
 
@@ -91,6 +125,11 @@ class PracticeLocation(SQLModel, table=True):
     county: str | None = Field(default=None, max_length=40)
     latitude: float | None = None
     longitude: float | None = None
+    latitude_band: int | None = Field(
+        default=None,
+        description="floor(latitude x 20), see geography.latitude_band; set by the importer "
+        "whenever it sets the latitude",
+    )
     phone: str | None = Field(default=None, max_length=20, description="E.164")
     phone_extension: str | None = Field(default=None, max_length=10)
     fax: str | None = Field(default=None, max_length=20, description="E.164")

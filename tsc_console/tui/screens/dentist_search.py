@@ -548,6 +548,11 @@ def _status_text(result: SearchResult) -> Text:
         where = " statewide, by city (enter a ZIP code to sort by distance)"
     first = criteria.page * criteria.page_size + 1
     last = first + len(result.hits) - 1
+    if result.total_is_capped:
+        return Text(
+            f"More than {result.total:,} providers{where}. Showing {first:,}–{last:,}, "
+            f"page {criteria.page + 1}."
+        )
     noun = "provider" if result.total == 1 else "providers"
     return Text(
         f"{result.total:,} {noun}{where}. Showing {first:,}–{last:,}, "

@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("county", sa.String(length=40), nullable=True),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("latitude_band", sa.Integer(), nullable=True),
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("phone_extension", sa.String(length=10), nullable=True),
         sa.Column("fax", sa.String(length=20), nullable=True),
@@ -129,8 +130,43 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("practice_location", schema=None) as batch_op:
-        batch_op.create_index("ix_location_county", ["county"], unique=False)
-        batch_op.create_index("ix_location_geo", ["latitude", "longitude"], unique=False)
+        batch_op.create_index(
+            "ix_location_band",
+            [
+                "latitude_band",
+                "longitude",
+                "latitude",
+                "specialty_mask",
+                "language_mask",
+                "accepting",
+                "wheelchair_access",
+                "sedation_or_anesthesia",
+                "age_min",
+                "age_max",
+                "county",
+                "npi",
+            ],
+            unique=False,
+        )
+        batch_op.create_index("ix_location_city", ["city", "npi"], unique=False)
+        batch_op.create_index(
+            "ix_location_county",
+            [
+                "county",
+                "city",
+                "npi",
+                "latitude",
+                "longitude",
+                "specialty_mask",
+                "language_mask",
+                "accepting",
+                "wheelchair_access",
+                "sedation_or_anesthesia",
+                "age_min",
+                "age_max",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_location_zip", ["zip5"], unique=False)
         batch_op.create_index(batch_op.f("ix_practice_location_npi"), ["npi"], unique=False)
 
@@ -171,8 +207,9 @@ def downgrade() -> None:
     with op.batch_alter_table("practice_location", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_practice_location_npi"))
         batch_op.drop_index("ix_location_zip")
-        batch_op.drop_index("ix_location_geo")
         batch_op.drop_index("ix_location_county")
+        batch_op.drop_index("ix_location_city")
+        batch_op.drop_index("ix_location_band")
 
     op.drop_table("practice_location")
     op.drop_table("provider")
