@@ -50,7 +50,7 @@ _US_FIXED_LINE = _us_fixed_line_pattern()
 
 
 class InvalidPhoneError(ValueError):
-    """Raised when text is not a usable phone number."""
+    """Raised when text is not a usable phone number. The message never repeats the text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +93,13 @@ def parse_phone(text: str, region: str = DEFAULT_REGION) -> Phone:
     ):
         return Phone(e164=f"+1{raw}")
     if not _PHONE_TEXT.match(raw):
-        raise InvalidPhoneError(f"{raw!r} is not a phone number")
+        raise InvalidPhoneError("the text contains characters that are not part of a phone number")
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as error:
-        raise InvalidPhoneError(f"{raw!r} is not a phone number ({error})") from None
+        raise InvalidPhoneError(f"the text is not a phone number ({error})") from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneError(f"{raw!r} is not a valid phone number")
+        raise InvalidPhoneError("the number is not a valid phone number for its region")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, extension=number.extension or None)
 

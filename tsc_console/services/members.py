@@ -92,7 +92,7 @@ class LookupResult:
 
 @dataclass(frozen=True, slots=True)
 class CallerAnswers:
-    """What the caller said when asked to confirm identifiers; empty fields were not asked."""
+    """Identifiers as the caller gave them; an empty field was not asked."""
 
     member_id: str = ""
     full_name: str = ""

@@ -9,7 +9,7 @@ from tsc_console.services.members import MemberDetail, MemberMatch
 
 
 class MemberBanner(Static):
-    """Who the call is about. Before verification it shows only the masked lookup result."""
+    """Banner naming the member a call is about, with masked identifiers until verification."""
 
     def show_nothing(self) -> None:
         self.set_class(False, "-verified")
