@@ -402,3 +402,11 @@ def test_missing_npi_column_layout_error(directory: Engine, tmp_path: Path) -> N
 
     with pytest.raises(FileLayoutError, match="npi"):
         import_admin_csv(directory, path)
+
+
+def test_unknown_npi_not_counted_kept(directory: Engine, tmp_path: Path) -> None:
+    rows = [{"npi": FIRST, "accepting": "newpt"}, {"npi": "1234567893", "accepting": "newpt"}]
+    summary = import_admin_rows(directory, tmp_path / "admin.csv", rows)
+
+    assert summary.counts.rows_kept == 1
+    assert summary.counts.rejected == 1

@@ -26,7 +26,7 @@ from tsc_console.services.calls import (
 )
 from tsc_console.services.members import NotVerifiedError, verify_caller
 from tsc_console.services.session import Actor, actor_for, add_user
-from tsc_console.store.member_models import Call
+from tsc_console.store.member_models import Call, DentistGiven
 
 
 @pytest.fixture
@@ -166,3 +166,33 @@ def test_history_hidden_before_verification(engine: Engine, actor: Actor) -> Non
     call = start_call(engine, actor)
     with pytest.raises(NotVerifiedError):
         member_history(engine, actor, call.call_id, member_id)
+
+
+def test_history_names_dentist_in_pacific(engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    import_nppes_rows(engine, tmp_path / "npi.csv", [nppes_row(npi=npi_for(1), last_name="Ito")])
+    call_id, member_id = verified_call(engine, actor)
+    when = datetime(2031, 1, 15, 22, 30, tzinfo=UTC)  # 2:30 PM Pacific standard time
+    book_appointment(engine, actor, call_id, member_id, npi_for(1), when, "1500 Capitol Ave")
+    history = member_history(engine, actor, call_id, member_id)
+    [appointment] = [entry for entry in history if entry.kind == "appointment"]
+
+    assert "01/15/2031 14:30" in appointment.summary
+    assert "Maria Ito" in appointment.summary
+
+
+def test_dentist_given_before_verification_attached(
+    engine: Engine, actor: Actor, tmp_path: Path
+) -> None:
+    import_nppes_rows(engine, tmp_path / "npi.csv", [nppes_row(npi=npi_for(1))])
+    member_id = add_member(engine)
+    call = start_call(engine, actor)
+    record_dentists_given(engine, actor, call.call_id, [npi_for(1)])
+    verify_caller(
+        engine, actor, call.call_id, member_id, CallerType.MEMBER, member_answers(), today=TODAY
+    )
+    end_call(engine, actor, call.call_id, wrap_up())
+    given = DentistGiven.__table__  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        members = [row.member_id for row in connection.execute(select(given))]
+
+    assert members == [member_id]

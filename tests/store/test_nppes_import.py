@@ -652,3 +652,14 @@ def test_failed_apply_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     assert count_rows(engine, location_table) == 1
     assert count_rows(engine, taxonomy_table) == 1
     assert count_rows(engine, import_run_table) == 1
+
+
+def test_invalid_newer_phone_keeps_stored(engine: Engine, tmp_path: Path) -> None:
+    import_nppes_rows(engine, tmp_path / "first.csv", [nppes_row()])
+    later = nppes_row(phone="555-12", last_update="06/01/2024", address="1600 Capitol Ave")
+    summary = import_nppes_rows(engine, tmp_path / "later.csv", [later])
+    location = fetch_location(engine, npi_for(1))
+
+    assert summary.updated == 1
+    assert location.address_line1 == "1600 Capitol Ave"
+    assert location.phone == "+19165550134"

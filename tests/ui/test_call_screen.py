@@ -296,3 +296,29 @@ async def test_unknown_login_explained(call_database: Engine, settings: Settings
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_f3_opens_verify_tab_first(call_database: Engine, settings: Settings) -> None:
+    app = build_app(settings, login=LOGIN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_call(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "verify"
+    with call_database.connect() as connection:
+        attempts = connection.execute(text("SELECT count(*) FROM verification_attempt")).scalar()
+    assert attempts == 0
+
+
+async def test_failed_recheck_hides_details(call_database: Engine, settings: Settings) -> None:
+    app = build_app(settings, login=LOGIN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_call(pilot)
+        await find_and_select(pilot, screen)
+        await verify(pilot)
+        assert CIN in detail_text(screen)
+        screen.query_one(TabbedContent).active = "verify"
+        await verify(pilot, birth_date="04/16/1987")
+        assert CIN not in detail_text(screen)
+        assert CIN not in banner_text(screen)
+        assert not screen.query_one(MemberBanner).has_class("-verified")

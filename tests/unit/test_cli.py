@@ -210,3 +210,34 @@ def test_search_unknown_specialty_fails(imported) -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "dermatology" in result.stderr
+
+
+def test_report_folder_missing_fails_early(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'tsc.db'}"
+    run_cli(database, "db", "init")
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "npidata_pfile_sample.csv"
+    result = run_cli(
+        database, "providers", "import", str(sample), "--report", str(tmp_path / "no" / "r.csv")
+    )
+
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_stats_without_database_creates_nothing(tmp_path: Path) -> None:
+    database = tmp_path / "missing.db"
+    result = run_cli(f"sqlite:///{database}", "providers", "stats")
+
+    assert result.returncode != 0
+    assert "db init" in result.stderr
+    assert not database.exists()
+
+
+def test_invalid_login_rejected(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'tsc.db'}"
+    run_cli(database, "db", "init")
+    result = run_cli(database, "users", "add", "bad name!")
+
+    assert result.returncode != 0
+    assert "invalid" in result.stderr

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -21,6 +23,27 @@ error_console = Console(stderr=True, soft_wrap=True)
 def settings_from(context: typer.Context) -> Settings:
     settings = context.obj if isinstance(context.obj, Settings) else None
     return settings or load_settings()
+
+
+def check_input_file(file: Path) -> None:
+    """Stop with a one-line error unless `file` is a readable regular file."""
+    if not file.exists():
+        fail(f"file {file} was not found")
+    if not file.is_file():
+        fail(f"{file} is not a file: give the path of a CSV file")
+
+
+def check_report_path(report: Path | None) -> None:
+    """Stop before any work when the report file cannot be written where asked."""
+    if report is None:
+        return
+    folder = report.expanduser().resolve().parent
+    if not folder.is_dir():
+        fail(f"--report {report}: the folder {folder} does not exist")
+    if report.exists() and not report.is_file():
+        fail(f"--report {report} is not a file")
+    if not os.access(folder, os.W_OK):
+        fail(f"--report {report}: the folder {folder} is not writable")
 
 
 def fail(message: str, code: int = 1) -> None:

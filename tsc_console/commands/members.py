@@ -21,7 +21,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tsc_console.commands.common import console, error_console, fail, settings_from, user_errors
+from tsc_console.commands.common import (
+    check_input_file,
+    check_report_path,
+    console,
+    error_console,
+    fail,
+    settings_from,
+    user_errors,
+)
 from tsc_console.importers.reading import FileLayoutError
 
 if TYPE_CHECKING:
@@ -59,8 +67,8 @@ def import_file(
 
     if report_values and report is None:
         fail("--report-values needs --report FILE: values are never printed")
-    if not file.is_file():
-        fail(f"file {file} was not found")
+    check_input_file(file)
+    check_report_path(report)
     if show < 0:
         fail(f"--show {show} is invalid: give 0 or more")
 

@@ -18,7 +18,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tsc_console.commands.common import console, error_console, fail, settings_from, user_errors
+from tsc_console.commands.common import (
+    check_input_file,
+    check_report_path,
+    console,
+    error_console,
+    fail,
+    settings_from,
+    user_errors,
+)
 from tsc_console.domain.languages import language_code
 from tsc_console.domain.taxonomy import SEARCHABLE_SPECIALTIES, Specialty
 from tsc_console.importers.admin_layout import ADMIN_COLUMNS
@@ -65,8 +73,8 @@ def import_file(
     practice_state = (state or settings.practice_state).strip().upper()
     if len(practice_state) != 2 or not practice_state.isalpha():
         fail(f"--state {state!r} is invalid: give a two-letter state code such as CA")
-    if not file.is_file():
-        fail(f"file {file} was not found")
+    check_input_file(file)
+    check_report_path(report)
 
     with user_errors():
         engine = open_ready_engine(settings)
@@ -297,7 +305,8 @@ def search(
     if result.total_is_capped:
         title = f"More than {result.total:,} providers, page {page}"
     else:
-        title = f"{result.total:,} providers, page {page} of {result.page_count}"
+        noun = "provider" if result.total == 1 else "providers"
+        title = f"{result.total:,} {noun}, page {page} of {result.page_count}"
     table = Table(title=title)
     for column in (
         "Miles",

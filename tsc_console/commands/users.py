@@ -23,17 +23,20 @@ def add(
 ) -> None:
     """Add a user, or change the name and role of an existing one (and reactivate it)."""
     from tsc_console.services.database import open_ready_engine
-    from tsc_console.services.session import add_user
+    from tsc_console.services.session import InvalidLoginError, add_user
 
     login = login.strip()
-    if not login or len(login) > 64:
-        fail("the login must be 1 to 64 characters")
     try:
         chosen = Role(role.strip().lower())
     except ValueError:
         fail(f"--role {role!r} is unknown: use one of {ROLE_HELP}")
     with user_errors():
-        created = add_user(open_ready_engine(settings_from(context)), login, name or login, chosen)
+        try:
+            created = add_user(
+                open_ready_engine(settings_from(context)), login, name or login, chosen
+            )
+        except InvalidLoginError as error:
+            fail(f"login {login!r} is invalid: {error}")
     verb = "Added" if created else "Updated"
     console.print(f"{verb} user {escape(login)} as {chosen.value}.")
 

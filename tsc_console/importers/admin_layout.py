@@ -3,7 +3,8 @@
 NPPES carries no languages, accessibility, sedation, accepting-new-patients or
 Medi-Cal enrollment data; admins keep those here. Only `npi` is required; an
 empty cell leaves the stored value unchanged, so a file may carry only the
-columns it updates.
+columns it updates. Y/N columns also accept yes/no, true/false, 1/0, and X
+(a spreadsheet check mark) for yes.
 """
 
 from __future__ import annotations

@@ -114,7 +114,8 @@ class _Columns:
         if missing:
             shown = ", ".join(repr(name) for name in missing[:5])
             raise FileLayoutError(
-                f"the file is not in the NPPES main-file layout: missing column(s) {shown}"
+                f"the file is not in the NPPES main-file layout: missing column(s) {shown}. "
+                "For the admin directory CSV, add --format csv."
             )
         self.width = len(header)
         self.index = index
@@ -417,6 +418,9 @@ def _scan_row(
         fax,
     ]
     payload: dict[str, Any] = {"provider": provider, "location": location, "taxonomies": taxonomies}
+    if phone_text and phone is None:
+        # Tells the apply step to keep a stored phone rather than erase it.
+        payload["phone_invalid"] = True
     # The hash covers every validated value, so a change in any of them, or in
     # how a value is derived (a ZIP's coordinates, say), counts as an update.
     payload["hash"] = hashlib.md5(

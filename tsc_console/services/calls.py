@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, Engine, insert, select, update
 
@@ -268,6 +269,16 @@ def end_call(engine: Engine, actor: Actor, call_id: int, wrap_up: WrapUp) -> End
         if row is None:
             raise CallError(None, "That call is no longer open.")
         duration = max(0, int((ended - row.started_at).total_seconds()))
+        verified = connection.execute(
+            select(call_table.c.verified).where(call_table.c.id == call_id)
+        ).scalar_one()
+        if verified and row.member_id is not None:
+            # Dentists given before the caller was verified belong to the member all the same.
+            connection.execute(
+                update(given_table)
+                .where(given_table.c.call_id == call_id, given_table.c.member_id.is_(None))
+                .values(member_id=row.member_id)
+            )
         connection.execute(
             update(call_table)
             .where(call_table.c.id == call_id)
@@ -300,7 +311,12 @@ def end_call(engine: Engine, actor: Actor, call_id: int, wrap_up: WrapUp) -> End
 
 
 def member_history(
-    engine: Engine, actor: Actor, call_id: int, member_id: int
+    engine: Engine,
+    actor: Actor,
+    call_id: int,
+    member_id: int,
+    *,
+    timezone: str = "America/Los_Angeles",
 ) -> list[HistoryEntry]:
     """Calls, dentists given, appointments and verifications for a member, newest first."""
     with write_session(engine) as session:
@@ -338,15 +354,22 @@ def member_history(
             entries.append(
                 HistoryEntry(row.given_at, "dentist", f"Dentist given: {name} (NPI {row.npi})")
             )
+        zone = ZoneInfo(timezone)
         for row in connection.execute(
-            select(appointment_table).where(appointment_table.c.member_id == member_id)
+            select(appointment_table, provider_table)
+            .join(provider_table, provider_table.c.npi == appointment_table.c.npi)
+            .where(appointment_table.c.member_id == member_id)
         ):
+            name = row.organization_name or " ".join(
+                part for part in (row.first_name, row.last_name) if part
+            )
+            when = row.scheduled_at.astimezone(zone)
             entries.append(
                 HistoryEntry(
                     row.created_at,
                     "appointment",
-                    f"Appointment booked for {row.scheduled_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
-                    f"with NPI {row.npi} at {row.location_text}",
+                    f"Appointment booked for {when:%m/%d/%Y %H:%M} with {name} "
+                    f"(NPI {row.npi}) at {row.location_text}",
                 )
             )
         record_event(

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from tsc_console.config import Settings
 from tsc_console.services.errors import DatabaseNotReadyError
 from tsc_console.store.database import current_revision, head_revision, upgrade_database
-from tsc_console.store.engine import create_db_engine
+from tsc_console.store.engine import create_db_engine, sqlite_path
 
 
 def open_engine(settings: Settings) -> Engine:
@@ -20,6 +20,12 @@ def open_ready_engine(settings: Settings) -> Engine:
     Raises:
         DatabaseNotReadyError: the database is missing its tables or is behind the code.
     """
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.exists():
+        # Opening would create an empty file, which then looks like a database.
+        raise DatabaseNotReadyError(
+            f"there is no database at {path}: run `tsc-console db init` first"
+        )
     engine = open_engine(settings)
     current = current_revision(engine)
     head = head_revision()

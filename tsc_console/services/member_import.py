@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
-from tsc_console.domain.access import AuditAction, Role
+from tsc_console.domain.access import AuditAction
 from tsc_console.importers.members_csv import (
     MEMBER_FIELDS,
     MemberScanCounts,
@@ -45,13 +45,7 @@ from tsc_console.importers.members_csv import (
 from tsc_console.importers.nppes import ProgressCallback
 from tsc_console.importers.staging import BATCH_SIZE, IGNORED, REJECTED, Problem, StagedRow
 from tsc_console.services.audit import record_event
-from tsc_console.services.session import (
-    Actor,
-    UnknownUserError,
-    actor_for,
-    current_login,
-    current_terminal,
-)
+from tsc_console.services.session import Actor, admin_actor
 from tsc_console.store.engine import write_session
 from tsc_console.store.member_models import (
     Call,
@@ -108,19 +102,8 @@ class MemberImportSummary:
 
 
 def import_actor(engine: Engine) -> Actor:
-    """Return the actor for the OS login, or an admin actor when the login has no user row.
-
-    Importing needs access to the database file or server, which only admins
-    have, so a login without a user row is recorded with the admin role.
-    """
-    login = current_login()
-    terminal = current_terminal()
-    try:
-        return actor_for(engine, login, terminal)
-    except UnknownUserError:
-        return Actor(
-            user_id=0, username=login, display_name=login, role=Role.ADMIN, terminal=terminal
-        )
+    """Return the actor recorded for an import (see `admin_actor`)."""
+    return admin_actor(engine)
 
 
 def import_members_csv(

@@ -172,6 +172,8 @@ def import_admin_csv(
             connection = session.connection()
             for batch in staging.batches():
                 missing = _apply_admin_batch(connection, batch, summary)
+                # Rows whose NPI is not in the directory were counted as kept by the scan.
+                summary.counts.rows_kept -= len(missing)
                 for row in missing:
                     staging.add_problem(
                         Problem(
@@ -276,6 +278,8 @@ _NEW_PROVIDER_COLUMNS = (
 )
 _NEW_LOCATION_COLUMNS = ("npi", "is_primary", *LOCATION_FIELDS, "specialty_mask", "language_mask")
 _TAXONOMY_COLUMNS = ("npi", *TAXONOMY_FIELDS)
+_LOCATION_PHONE = _NEW_LOCATION_COLUMNS.index("phone")
+_LOCATION_EXTENSION = _NEW_LOCATION_COLUMNS.index("phone_extension")
 _ENUMERATION_DATE = PROVIDER_FIELDS.index("enumeration_date")
 _LAST_UPDATE = PROVIDER_FIELDS.index("nppes_last_update")
 _SPECIALTY_MASK = PROVIDER_FIELDS.index("specialty_mask")
@@ -350,6 +354,7 @@ def _apply_nppes_batch(
     taxonomy_rows: list[tuple[Any, ...]] = []
     changed_providers: list[dict[str, Any]] = []
     changed_locations: list[tuple[Any, ...]] = []
+    keep_phone_npis: list[str] = []
     changed_npis: list[str] = []
     deactivations: list[dict[str, Any]] = []
 
@@ -412,6 +417,27 @@ def _apply_nppes_batch(
                 }
             )
             changed_locations.append(location)
+            if payload.get("phone_invalid"):
+                keep_phone_npis.append(row.npi)
+
+    if keep_phone_npis:
+        # An invalid phone in a newer file is reported and ignored: the stored one stays.
+        stored_phones = {
+            npi: (phone, extension)
+            for npi, phone, extension in connection.execute(
+                select(
+                    location_table.c.npi,
+                    location_table.c.phone,
+                    location_table.c.phone_extension,
+                ).where(location_table.c.npi.in_(keep_phone_npis), location_table.c.is_primary)
+            )
+        }
+        for index, location in enumerate(changed_locations):
+            kept_phone = stored_phones.get(location[0])
+            if kept_phone is not None and kept_phone[0] is not None:
+                updated = list(location)
+                updated[_LOCATION_PHONE], updated[_LOCATION_EXTENSION] = kept_phone
+                changed_locations[index] = tuple(updated)
 
     if new_providers:
         _bulk_insert(connection, provider_table, _NEW_PROVIDER_COLUMNS, new_providers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import socket
 from dataclasses import dataclass
 
@@ -71,21 +72,66 @@ def actor_for(engine: Engine, username: str, terminal: str) -> Actor:
         return Actor(user.id, user.username, user.display_name, user.role, terminal)
 
 
+LOGIN_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+
+
+class InvalidLoginError(ValueError):
+    """Raised for a login that no operating system would issue."""
+
+
+def admin_actor(engine: Engine) -> Actor:
+    """The actor for an admin command: the login's user row, or the login as an admin.
+
+    Admin commands need access to the database file or server, which only admins
+    have, so a login without a user row is recorded with the admin role.
+    """
+    login = current_login()
+    terminal = current_terminal()
+    try:
+        return actor_for(engine, login, terminal)
+    except UnknownUserError:
+        return Actor(
+            user_id=0, username=login, display_name=login, role=Role.ADMIN, terminal=terminal
+        )
+
+
 def add_user(engine: Engine, username: str, display_name: str, role: Role) -> bool:
     """Create the user, or update name and role (and reactivate) when it exists.
 
-    Returns True when a user was created.
+    The change is audited under the admin who ran it. Returns True when a user was created.
+
+    Raises:
+        InvalidLoginError: `username` is not a valid login name.
     """
+    from tsc_console.domain.access import AuditAction
+    from tsc_console.services.audit import record_event
+
+    if not LOGIN_PATTERN.match(username):
+        raise InvalidLoginError(
+            "a login starts with a letter or underscore and has up to 64 letters, digits, "
+            "'.', '_' or '-'"
+        )
+    actor = admin_actor(engine)
     with write_session(engine) as session:
         user = session.exec(select(User).where(User.username == username)).first()
+        created = user is None
         if user is None:
-            session.add(User(username=username, display_name=display_name, role=role))
-            return True
-        user.display_name = display_name
-        user.role = role
-        user.active = True
+            user = User(username=username, display_name=display_name, role=role)
+        else:
+            user.display_name = display_name
+            user.role = role
+            user.active = True
         session.add(user)
-        return False
+        session.flush()
+        record_event(
+            session.connection(),
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=user.id,
+            detail=f"role {role.value}",
+        )
+        return created
 
 
 def list_users(engine: Engine) -> list[User]:

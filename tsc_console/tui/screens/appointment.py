@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -41,7 +41,8 @@ class AppointmentDialog(ModalScreen[AppointmentRequest | None]):
         with Vertical(id="dialog"):
             yield Static(Text(f"Appointment with {self._provider_name}", style="bold"))
             yield Label("Date and time (Pacific), MM/DD/YYYY HH:MM, 24-hour")
-            yield Input(placeholder="12/18/2026 14:30", id="when")
+            example = datetime.now(self._zone).replace(hour=9, minute=30) + timedelta(days=7)
+            yield Input(placeholder=f"e.g. {example:{APPOINTMENT_FORMAT}}", id="when")
             yield Label("Location")
             yield Input(self._location_text, id="where")
             yield Static(Text("Enter saves, Escape cancels."), id="appointment_status")

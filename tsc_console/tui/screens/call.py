@@ -7,6 +7,7 @@
 | F3 | verify the caller against the selected member |
 | F4 | dentist search, prefilled with the member's ZIP, language, age and needs |
 | F7 | member history |
+| F9 | member details |
 | F8 | wrap-up (reasons, disposition, callback, notes) |
 | F12 or Ctrl+E | end the call (the wrap-up must be complete) |
 
@@ -101,6 +102,7 @@ class CallScreen(Screen[None]):
         Binding("f4", "dentist_search", "Dentists", id="call.dentists"),
         Binding("f7", "history", "History", id="call.history"),
         Binding("f8", "wrap_up", "Wrap-up", id="call.wrap_up"),
+        Binding("f9", "member", "Member", id="call.member"),
         Binding("f12", "end_call", "End call", id="call.end"),
         Binding("ctrl+e", "end_call", "End call", show=False, id="call.end_ctrl"),
     ]
@@ -237,7 +239,7 @@ class CallScreen(Screen[None]):
                     yield SelectionList[CallReason](
                         *[(reason.label, reason) for reason in CallReason], id="reasons"
                     )
-                    with Vertical():
+                    with Vertical(classes="wrapup-fields"):
                         yield _field(
                             "Disposition",
                             Select(
@@ -251,9 +253,13 @@ class CallScreen(Screen[None]):
                             "Callback due (Pacific)",
                             Input(placeholder="MM/DD/YYYY HH:MM", compact=True, id="callback"),
                         )
+                yield Static(
+                    Text("Choose the reasons and a disposition, then press F12 to end the call."),
+                    id="wrapup_status",
+                    classes="status",
+                )
                 yield Label("Notes")
                 yield TextArea(id="notes")
-                yield Static(Text(""), id="wrapup_status", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -264,6 +270,7 @@ class CallScreen(Screen[None]):
         history = self.query_one("#history_table", DataTable)
         history.add_column("When (Pacific)")
         history.add_column("What")
+        history.add_row(Text(""), Text("Shown after the caller is verified."))
         self.query_one("#reasons", SelectionList).border_title = "Call reasons"
         self.set_interval(1.0, self._tick)
         self.set_interval(AUTOSAVE_SECONDS, self._autosave)
@@ -502,9 +509,16 @@ class CallScreen(Screen[None]):
 
     @on(Input.Submitted, "#v_id, #v_name, #v_dob, #v_address, #v_phone, #v_caller_name")
     def _verify_submitted(self) -> None:
-        self.action_verify()
+        self._submit_verification()
 
     def action_verify(self) -> None:
+        """Open the Verify tab; when it is already open, check what was typed."""
+        if self.query_one(TabbedContent).active != "verify":
+            self.action_verify_tab()
+            return
+        self._submit_verification()
+
+    def _submit_verification(self) -> None:
         status = self.query_one("#verify_status", Static)
         if self.call_id is None:
             return
@@ -519,6 +533,13 @@ class CallScreen(Screen[None]):
             return
         from tsc_console.services.members import CallerAnswers
 
+        identifiers = ("#v_id", "#v_name", "#v_dob", "#v_address", "#v_phone")
+        if not any(self.query_one(selector, Input).value.strip() for selector in identifiers):
+            _set_status(
+                status, "Type what the caller gives for at least three identifiers.", "error"
+            )
+            self.query_one("#v_id", Input).focus()
+            return
         answers = CallerAnswers(
             member_id=self.query_one("#v_id", Input).value,
             full_name=self.query_one("#v_name", Input).value,
@@ -562,6 +583,24 @@ class CallScreen(Screen[None]):
         if outcome.passed:
             self.authority = outcome.authority
             self._load_detail(message.member_id)
+        elif self.detail is not None:
+            # The database no longer counts the call as verified, so hide what it disclosed.
+            self._hide_member()
+
+    def _hide_member(self) -> None:
+        self.detail = None
+        self.authority = None
+        banner = self.query_one(MemberBanner)
+        if self.selected is not None:
+            banner.show_selected(self.selected)
+        else:
+            banner.show_nothing()
+        self.query_one("#member_detail", Static).update(
+            Text("Shown after the caller is verified.", style="dim")
+        )
+        history = self.query_one("#history_table", DataTable)
+        history.clear()
+        history.add_row(Text(""), Text("Shown after the caller is verified."))
 
     @work(thread=True, exclusive=True, group="call-detail")
     def _load_detail(self, member_id: int) -> None:
@@ -576,7 +615,9 @@ class CallScreen(Screen[None]):
             engine = self.app.engine()  # type: ignore[attr-defined]
             actor = self.app.actor()  # type: ignore[attr-defined]
             detail = member_detail(engine, actor, self.call_id, member_id)
-            history = member_history(engine, actor, self.call_id, member_id)
+            history = member_history(
+                engine, actor, self.call_id, member_id, timezone=self._zone().key
+            )
         except NotVerifiedError as error:
             self.post_message(self.Problem(str(error), "#verify_status"))
         except SQLAlchemyError as error:
@@ -603,6 +644,10 @@ class CallScreen(Screen[None]):
 
     @on(Problem)
     def _show_problem(self, message: Problem) -> None:
+        if message.target == "#find_status":
+            # Results of an earlier lookup must not look like results of this one.
+            self._matches = []
+            self.query_one("#matches", DataTable).clear()
         if message.target == "#wrapup_status":
             self.query_one(TabbedContent).active = "wrapup"
         _set_status(self.query_one(message.target, Static), message.text, "error")
@@ -634,6 +679,9 @@ class CallScreen(Screen[None]):
                 member_id=detail.member_id if detail else None,
             )
         )
+
+    def action_member(self) -> None:
+        self.query_one(TabbedContent).active = "member"
 
     def action_history(self) -> None:
         self.query_one(TabbedContent).active = "history"

@@ -318,6 +318,11 @@ class DentistSearchScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self._clear_field_errors()
+        # Results of an earlier search must not look like results of these filters.
+        self._hits = []
+        self.last_result = None
+        self.query_one("#results", DataTable).clear()
+        self.query_one(ProviderDetail).show_hit(None)
         if message.field_id:
             self.query_one(f"#{message.field_id}").add_class("-invalid")
         self._set_status(Text(message.text), error=True)
