@@ -426,3 +426,20 @@ def test_hit_unknown_ages_label(directory: Engine) -> None:
     result = search_providers(directory, SearchCriteria(county="Modoc"))
 
     assert result.hits[0].ages_label == "Not stated"
+
+
+def test_enrolled_filter(engine: Engine, tmp_path: Path) -> None:
+    rows = [
+        nppes_row(npi=npi_for(1), last_name="Enrolled", zip="95814"),
+        nppes_row(npi=npi_for(2), last_name="Unenrolled", zip="95814"),
+        nppes_row(npi=npi_for(3), last_name="Unknown", zip="95814"),
+    ]
+    import_nppes_rows(engine, tmp_path / "npidata.csv", rows)
+    admin = [
+        {"npi": npi_for(1), "medi_cal_enrolled": "Y"},
+        {"npi": npi_for(2), "medi_cal_enrolled": "N"},
+    ]
+    import_admin_rows(engine, tmp_path / "admin.csv", admin)
+    result = search_providers(engine, SearchCriteria(zip_code="95814", medi_cal_enrolled_only=True))
+
+    assert [hit.npi for hit in result.hits] == [npi_for(1)]

@@ -218,9 +218,11 @@ async def test_dentist_search_prefilled_from_member(
         expected_age = age_on(date(1987, 4, 15), date.today())
         assert search.query_one("#age", Input).value == str(expected_age)
         assert search.query_one("#accepting", Checkbox).value
+        assert search.query_one("#enrolled", Checkbox).value
         # The directory's only dentist has no admin data, so widen the search to find it.
         search.query_one("#language", Select).clear()
         search.query_one("#accepting", Checkbox).value = False
+        search.query_one("#enrolled", Checkbox).value = False
         await settle(pilot, 0.2)
         search.query_one("#results", DataTable).focus()
         await pilot.press("f6")

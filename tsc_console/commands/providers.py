@@ -225,6 +225,9 @@ def search(
     sedation: bool = typer.Option(
         False, "--sedation", help="Only providers with a sedation or general anesthesia permit."
     ),
+    enrolled: bool = typer.Option(
+        False, "--enrolled", help="Only providers enrolled in Medi-Cal Dental (admin CSV)."
+    ),
     age: int | None = typer.Option(
         None, "--age", help="Patient age in years; keeps providers who serve it."
     ),
@@ -259,6 +262,7 @@ def search(
         accepting_new_only=accepting,
         wheelchair_access=wheelchair,
         sedation_or_anesthesia=sedation,
+        medi_cal_enrolled_only=enrolled,
         patient_age=age,
         page=max(0, page - 1),
         page_size=limit,

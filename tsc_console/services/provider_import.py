@@ -539,6 +539,7 @@ def refresh_location_copies(connection: Connection, npis: list[str]) -> None:
             provider_table.c.general_anesthesia_permit,
             provider_table.c.age_min,
             provider_table.c.age_max,
+            provider_table.c.medi_cal_enrolled,
         ).where(provider_table.c.npi.in_(npis))
     ).all()
     parameters = []
@@ -562,6 +563,7 @@ def refresh_location_copies(connection: Connection, npis: list[str]) -> None:
                 "sedation_or_anesthesia": either,
                 "age_min": row.age_min,
                 "age_max": row.age_max,
+                "medi_cal_enrolled": row.medi_cal_enrolled,
             }
         )
     if parameters:

@@ -147,6 +147,7 @@ class _Shape:
     wheelchair_access: bool
     sedation_or_anesthesia: bool
     patient_age: bool
+    medi_cal_enrolled_only: bool
 
 
 def _shape_and_values(criteria: SearchCriteria) -> tuple[_Shape, dict[str, Any]]:
@@ -175,6 +176,7 @@ def _shape_and_values(criteria: SearchCriteria) -> tuple[_Shape, dict[str, Any]]
         wheelchair_access=criteria.wheelchair_access,
         sedation_or_anesthesia=criteria.sedation_or_anesthesia,
         patient_age=criteria.patient_age is not None,
+        medi_cal_enrolled_only=criteria.medi_cal_enrolled_only,
     )
     return shape, values
 
@@ -200,6 +202,8 @@ def _filter_terms(shape: _Shape) -> list[ColumnElement[bool]]:
         terms.append(location.c.wheelchair_access.is_(True))
     if shape.sedation_or_anesthesia:
         terms.append(location.c.sedation_or_anesthesia.is_(True))
+    if shape.medi_cal_enrolled_only:
+        terms.append(location.c.medi_cal_enrolled.is_(True))
     if shape.patient_age:
         age: BindParameter[int] = bindparam("patient_age")
         terms.append(or_(location.c.age_min.is_(None), location.c.age_min <= age))

@@ -28,6 +28,8 @@ class SearchCriteria:
     accepting_new_only: bool = False
     wheelchair_access: bool = False
     sedation_or_anesthesia: bool = False
+    medi_cal_enrolled_only: bool = False
+    """Only providers the admin CSV marks enrolled in Medi-Cal Dental."""
     patient_age: int | None = None
     page: int = 0
     page_size: int = DEFAULT_PAGE_SIZE

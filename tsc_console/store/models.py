@@ -82,6 +82,7 @@ SEARCH_FILTER_COLUMNS = (
     "sedation_or_anesthesia",
     "age_min",
     "age_max",
+    "medi_cal_enrolled",
 )
 
 
@@ -144,6 +145,7 @@ class PracticeLocation(SQLModel, table=True):
     sedation_or_anesthesia: bool | None = None
     age_min: int | None = None
     age_max: int | None = None
+    medi_cal_enrolled: bool | None = None
 
 
 class ProviderTaxonomy(SQLModel, table=True):

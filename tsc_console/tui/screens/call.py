@@ -659,7 +659,8 @@ class CallScreen(Screen[None]):
     # Help
 
     def action_dentist_search(self) -> None:
-        criteria = SearchCriteria(accepting_new_only=True)
+        # Members are offered dentists enrolled in Medi-Cal Dental who take new patients.
+        criteria = SearchCriteria(accepting_new_only=True, medi_cal_enrolled_only=True)
         detail = self.detail
         if detail is not None:
             needs = set(detail.special_needs)
@@ -671,6 +672,7 @@ class CallScreen(Screen[None]):
                 patient_age=detail.age,
                 wheelchair_access=SpecialNeed.PHYSICAL.label in needs,
                 accepting_new_only=True,
+                medi_cal_enrolled_only=True,
             )
         self.app.push_screen(
             DentistSearchScreen(

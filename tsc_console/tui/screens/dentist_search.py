@@ -205,6 +205,12 @@ class DentistSearchScreen(Screen[None]):
                     compact=True,
                     id="sedation",
                 )
+                yield Checkbox(
+                    "Medi-Cal Dental enrolled",
+                    initial.medi_cal_enrolled_only,
+                    compact=True,
+                    id="enrolled",
+                )
         yield Static(Text("Opening the provider directory…"), id="status")
         with Horizontal(id="body"):
             table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
@@ -246,6 +252,7 @@ class DentistSearchScreen(Screen[None]):
             accepting_new_only=self.query_one("#accepting", Checkbox).value,
             wheelchair_access=self.query_one("#wheelchair", Checkbox).value,
             sedation_or_anesthesia=self.query_one("#sedation", Checkbox).value,
+            medi_cal_enrolled_only=self.query_one("#enrolled", Checkbox).value,
             patient_age=age,
             page=self._page,
             page_size=page_size.search_page_size if page_size else 50,

@@ -126,6 +126,7 @@ def upgrade() -> None:
         sa.Column("sedation_or_anesthesia", sa.Boolean(), nullable=True),
         sa.Column("age_min", sa.Integer(), nullable=True),
         sa.Column("age_max", sa.Integer(), nullable=True),
+        sa.Column("medi_cal_enrolled", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(["npi"], ["provider.npi"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -143,6 +144,7 @@ def upgrade() -> None:
                 "sedation_or_anesthesia",
                 "age_min",
                 "age_max",
+                "medi_cal_enrolled",
                 "county",
                 "npi",
             ],
@@ -164,6 +166,7 @@ def upgrade() -> None:
                 "sedation_or_anesthesia",
                 "age_min",
                 "age_max",
+                "medi_cal_enrolled",
             ],
             unique=False,
         )
