@@ -15,7 +15,8 @@ import platform
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,3 +170,44 @@ def append_json_line(path: Path, benchmark: str, results: dict[str, Any]) -> Non
 
 def milliseconds(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
+
+
+class StatementTimer:
+    """Adds the time of each SQL statement an engine runs, and of opening connections, by part.
+
+    `classify` names the part a statement belongs to from its SQL text. Statement
+    time is measured around the DB-API `execute`; rows fetched later count as
+    Python work.
+    """
+
+    def __init__(self, engine: Engine, classify: Callable[[str], str]) -> None:
+        # Imported here: this module loads only the standard library at import time.
+        from sqlalchemy import event
+
+        self.parts: dict[str, float] = {}
+        self._classify = classify
+        self._started: list[float] = []
+        self._connect_started = 0.0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+        event.listen(engine, "do_connect", self._before_connect)
+        event.listen(engine, "connect", self._after_connect)
+
+    def _before(self, *_args: Any) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        elapsed = time.perf_counter() - self._started.pop()
+        part = self._classify(statement.lstrip())
+        self.parts[part] = self.parts.get(part, 0.0) + elapsed
+
+    def _before_connect(self, *_args: Any) -> None:
+        self._connect_started = time.perf_counter()
+
+    def _after_connect(self, *_args: Any) -> None:
+        elapsed = time.perf_counter() - self._connect_started
+        self.parts["connect + PRAGMAs"] = self.parts.get("connect + PRAGMAs", 0.0) + elapsed
+
+    def take(self) -> dict[str, float]:
+        parts, self.parts = self.parts, {}
+        return parts

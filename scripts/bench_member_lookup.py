@@ -58,6 +58,7 @@ from typing import Any
 from bench_common import (
     BENCH_OUT,
     DEMO_SCRIPT,
+    StatementTimer,
     append_json_line,
     create_fresh_database,
     format_table,
@@ -67,7 +68,7 @@ from bench_common import (
     percentile,
     schema_fingerprint,
 )
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
 
 import tsc_console.domain.names as names_module
@@ -447,42 +448,13 @@ def timing_rows(timings: dict[str, KindTimings]) -> list[list[str]]:
     return rows
 
 
-class StatementTimer:
-    """Adds up the time of each SQL statement and of opening connections, by part."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.parts: dict[str, float] = {}
-        self._started: list[float] = []
-        self._connect_started = 0.0
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-        event.listen(engine, "do_connect", self._before_connect)
-        event.listen(engine, "connect", self._after_connect)
-
-    def _before(self, *_args: Any) -> None:
-        self._started.append(time.perf_counter())
-
-    def _after(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        elapsed = time.perf_counter() - self._started.pop()
-        text = statement.lstrip()
-        if text.startswith("BEGIN"):
-            part = "BEGIN IMMEDIATE"
-        elif text.startswith("INSERT INTO audit_event"):
-            part = "audit insert"
-        else:
-            part = "lookup queries"
-        self.parts[part] = self.parts.get(part, 0.0) + elapsed
-
-    def _before_connect(self, *_args: Any) -> None:
-        self._connect_started = time.perf_counter()
-
-    def _after_connect(self, *_args: Any) -> None:
-        elapsed = time.perf_counter() - self._connect_started
-        self.parts["connect + PRAGMAs"] = self.parts.get("connect + PRAGMAs", 0.0) + elapsed
-
-    def take(self) -> dict[str, float]:
-        parts, self.parts = self.parts, {}
-        return parts
+def lookup_part(statement: str) -> str:
+    """The part of a lookup that a SQL statement belongs to, for `StatementTimer`."""
+    if statement.startswith("BEGIN"):
+        return "BEGIN IMMEDIATE"
+    if statement.startswith("INSERT INTO audit_event"):
+        return "audit insert"
+    return "lookup queries"
 
 
 PROFILE_PARTS = ("connect + PRAGMAs", "BEGIN IMMEDIATE", "lookup queries", "audit insert")
@@ -491,7 +463,7 @@ PROFILE_PARTS = ("connect + PRAGMAs", "BEGIN IMMEDIATE", "lookup queries", "audi
 def profile_parts(database: Path, actor: Actor, cases: list[LookupCase]) -> list[list[str]]:
     """Median and p95 of each part of the service time, per kind, on an engine of its own."""
     engine = create_db_engine(f"sqlite:///{database}")
-    timer = StatementTimer(engine)
+    timer = StatementTimer(engine, lookup_part)
     for case in cases[:WARM_UP_QUERIES]:
         run_case(engine, actor, case)
     timer.take()

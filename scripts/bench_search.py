@@ -50,6 +50,7 @@ from typing import Any
 
 from bench_common import (
     BENCH_OUT,
+    StatementTimer,
     append_json_line,
     create_fresh_database,
     format_table,
@@ -61,7 +62,7 @@ from bench_common import (
     remove_database,
     schema_fingerprint,
 )
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tsc_console.domain.directory import AcceptingPatients
 from tsc_console.domain.geography import (
@@ -831,49 +832,15 @@ def pair_rows(
 # Profile of the service
 
 
-class StatementTimer:
-    """Adds the time of each SQL statement the engine runs, and of opening connections,
-    to the part of the search it belongs to.
-
-    Statement time is measured around the DB-API `execute`; rows fetched later
-    (at most one page) count as Python work.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.parts: dict[str, float] = {}
-        self._started: list[float] = []
-        self._connect_started = 0.0
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-        event.listen(engine, "do_connect", self._before_connect)
-        event.listen(engine, "connect", self._after_connect)
-
-    def _before(self, *_args: Any) -> None:
-        self._started.append(time.perf_counter())
-
-    def _after(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        elapsed = time.perf_counter() - self._started.pop()
-        text = statement.lstrip()
-        if text.startswith("SELECT count(*)"):
-            part = "count query"
-        elif text.startswith("SELECT practice_location.npi, practice_location.id"):
-            part = "page query"
-        elif text.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            part = "begin/commit"
-        else:
-            part = "hit loading"
-        self.parts[part] = self.parts.get(part, 0.0) + elapsed
-
-    def _before_connect(self, *_args: Any) -> None:
-        self._connect_started = time.perf_counter()
-
-    def _after_connect(self, *_args: Any) -> None:
-        elapsed = time.perf_counter() - self._connect_started
-        self.parts["connect + PRAGMAs"] = self.parts.get("connect + PRAGMAs", 0.0) + elapsed
-
-    def take(self) -> dict[str, float]:
-        parts, self.parts = self.parts, {}
-        return parts
+def search_part(statement: str) -> str:
+    """The part of a search that a SQL statement belongs to, for `StatementTimer`."""
+    if statement.startswith("SELECT count(*)"):
+        return "count query"
+    if statement.startswith("SELECT practice_location.npi, practice_location.id"):
+        return "page query"
+    if statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+        return "begin/commit"
+    return "hit loading"
 
 
 PROFILE_PARTS = (
@@ -892,7 +859,7 @@ def profile_service(database: Path, cases: list[QueryCase]) -> dict[str, dict[st
     Uses its own engine, so the event listeners do not slow the main measurement.
     """
     engine = create_db_engine(f"sqlite:///{database}")
-    timer = StatementTimer(engine)
+    timer = StatementTimer(engine, search_part)
     for case in cases[:WARM_UP_QUERIES]:
         run_service(engine, case.criteria)
     timer.take()

@@ -49,51 +49,9 @@ taxonomy_table = ProviderTaxonomy.__table__  # type: ignore[attr-defined]
 language_table = ProviderLanguage.__table__  # type: ignore[attr-defined]
 import_run_table = ImportRun.__table__  # type: ignore[attr-defined]
 
-# Provider columns that NPPES owns; an NPPES update never touches the others.
-NPPES_PROVIDER_COLUMNS = (
-    "entity_type",
-    "organization_name",
-    "last_name",
-    "first_name",
-    "middle_name",
-    "name_prefix",
-    "name_suffix",
-    "credential",
-    "sex",
-    "enumeration_date",
-    "nppes_last_update",
-    "primary_taxonomy",
-    "specialty_mask",
-)
-LOCATION_GEOGRAPHY_COLUMNS = (
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip5",
-    "zip4",
-    "county",
-    "latitude",
-    "longitude",
-    "latitude_band",
-    "phone",
-    "phone_extension",
-    "fax",
-)
-ADMIN_PROVIDER_COLUMNS = (
-    "accepting",
-    "wheelchair_access",
-    "sedation_permit",
-    "general_anesthesia_permit",
-    "hospital_privileges",
-    "age_min",
-    "age_max",
-    "developmental_disability_experience",
-    "medi_cal_enrolled",
-    "medi_cal_provider_number",
-    "last_verified_on",
-    "verification_source",
-)
+# Provider columns that NPPES owns (all staged fields but the key); an NPPES
+# update never touches the others.
+NPPES_PROVIDER_COLUMNS = PROVIDER_FIELDS[1:]
 
 
 @dataclass
