@@ -73,7 +73,7 @@ from tsc_console.domain.geography import (
     lookup_zip,
 )
 from tsc_console.domain.languages import language_bit
-from tsc_console.domain.taxonomy import SEARCHABLE_SPECIALTIES, Specialty
+from tsc_console.domain.taxonomy import DENTIST_MASK, SEARCHABLE_SPECIALTIES, Specialty
 from tsc_console.services.provider_import import import_admin_csv, import_nppes_file
 from tsc_console.services.provider_search import (
     COUNT_CAP,
@@ -277,9 +277,8 @@ def filter_sql(criteria: SearchCriteria) -> tuple[list[str], list[Any]]:
     """WHERE terms and parameters for every criterion except distance."""
     terms: list[str] = []
     parameters: list[Any] = []
-    if criteria.specialty is not None:
-        terms.append("(specialty_mask & ?) != 0")
-        parameters.append(criteria.specialty.bit)
+    terms.append("(specialty_mask & ?) != 0")
+    parameters.append(criteria.specialty.bit if criteria.specialty is not None else DENTIST_MASK)
     if criteria.county:
         terms.append("county = ?")
         parameters.append(criteria.county)
@@ -634,7 +633,7 @@ class FullScanSearch:
 
     def _matches(self, criteria: SearchCriteria) -> Callable[[tuple[Any, ...]], bool]:
         column = self.column
-        specialty_bit = criteria.specialty.bit if criteria.specialty else 0
+        specialty_bit = criteria.specialty.bit if criteria.specialty else DENTIST_MASK
         language = language_bit(criteria.language) if criteria.language else 0
         age = criteria.patient_age
 

@@ -9,6 +9,7 @@ Alturas in rural Modoc County (about 206 miles north), 90012 Los Angeles
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -441,5 +442,16 @@ def test_enrolled_filter(engine: Engine, tmp_path: Path) -> None:
     ]
     import_admin_rows(engine, tmp_path / "admin.csv", admin)
     result = search_providers(engine, SearchCriteria(zip_code="95814", medi_cal_enrolled_only=True))
+
+    assert [hit.npi for hit in result.hits] == [npi_for(1)]
+
+
+def test_any_specialty_excludes_hygienists(engine: Engine, tmp_path: Path) -> None:
+    rows = [
+        nppes_row(npi=npi_for(1), last_name="Dentist", zip="95814"),
+        nppes_row(npi=npi_for(2), last_name="Hygienist", zip="95814", taxonomy="124Q00000X"),
+    ]
+    import_nppes_rows(engine, tmp_path / "npidata.csv", rows)
+    result = search_providers(engine, SearchCriteria(zip_code="95814"))
 
     assert [hit.npi for hit in result.hits] == [npi_for(1)]

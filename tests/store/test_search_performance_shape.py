@@ -35,7 +35,7 @@ from tsc_console.domain.geography import (
     zips_in_state,
 )
 from tsc_console.domain.languages import language_bit
-from tsc_console.domain.taxonomy import Specialty
+from tsc_console.domain.taxonomy import DENTIST_MASK, Specialty
 from tsc_console.services import provider_search
 from tsc_console.services.provider_search import (
     FALLBACK_ENOUGH,
@@ -165,7 +165,8 @@ def places(directory: Engine) -> list[Place]:
 
 
 def matches(place: Place, criteria: SearchCriteria) -> bool:
-    if criteria.specialty is not None and not place.specialty_mask & criteria.specialty.bit:
+    wanted = criteria.specialty.bit if criteria.specialty is not None else DENTIST_MASK
+    if not place.specialty_mask & wanted:
         return False
     if criteria.county and place.county != criteria.county:
         return False

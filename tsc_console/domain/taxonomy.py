@@ -151,6 +151,13 @@ SEARCHABLE_SPECIALTIES: tuple[Specialty, ...] = (
 )
 
 
+DENTIST_MASK = 0
+for _specialty in SEARCHABLE_SPECIALTIES:
+    DENTIST_MASK |= _specialty.bit
+"""Specialty bits of the dentists and clinics the search offers; hygienists, assistants,
+denturists and laboratories are in the directory but are not offered to members."""
+
+
 def looks_dental(code: str) -> bool:
     """True when `code` is in the dental grouping, known or not."""
     return code in DENTAL_TAXONOMY or code.startswith(DENTAL_PREFIXES)

@@ -54,7 +54,7 @@ from tsc_console.domain.geography import (
 )
 from tsc_console.domain.languages import language_bit, language_name
 from tsc_console.domain.phones import format_phone
-from tsc_console.domain.taxonomy import specialty_of, taxonomy_label
+from tsc_console.domain.taxonomy import DENTIST_MASK, specialty_of, taxonomy_label
 from tsc_console.services.search_models import (
     ProviderHit,
     SearchCriteria,
@@ -153,8 +153,9 @@ class _Shape:
 def _shape_and_values(criteria: SearchCriteria) -> tuple[_Shape, dict[str, Any]]:
     """Return the filters of `criteria` and the values of their bound parameters."""
     values: dict[str, Any] = {}
-    if criteria.specialty is not None:
-        values["specialty_bit"] = criteria.specialty.bit
+    values["specialty_bit"] = (
+        criteria.specialty.bit if criteria.specialty is not None else DENTIST_MASK
+    )
     if criteria.county:
         values["county"] = criteria.county
     language = None
@@ -183,8 +184,8 @@ def _shape_and_values(criteria: SearchCriteria) -> tuple[_Shape, dict[str, Any]]
 
 def _filter_terms(shape: _Shape) -> list[ColumnElement[bool]]:
     terms: list[ColumnElement[bool]] = []
-    if shape.specialty:
-        terms.append(location.c.specialty_mask.op("&")(bindparam("specialty_bit")) != 0)
+    # Without a chosen specialty the bit is DENTIST_MASK: any dentist or clinic.
+    terms.append(location.c.specialty_mask.op("&")(bindparam("specialty_bit")) != 0)
     if shape.county:
         terms.append(location.c.county == bindparam("county"))
     if shape.language == "mask":
