@@ -15,7 +15,7 @@ class Role(enum.StrEnum):
 
 
 class AuditAction(enum.StrEnum):
-    """What an audit event records. Values are stored; never rename one."""
+    """Action recorded by an audit event. Values are stored, so never rename one."""
 
     CALL_STARTED = "call-started"
     CALL_ENDED = "call-ended"

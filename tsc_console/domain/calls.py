@@ -42,7 +42,7 @@ class CallReason(enum.StrEnum):
 
 
 class Disposition(enum.StrEnum):
-    """How a call ended."""
+    """Outcome of a call, chosen at wrap-up."""
 
     RESOLVED = "resolved"
     INFORMATION_GIVEN = "information-given"

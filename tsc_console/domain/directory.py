@@ -48,7 +48,7 @@ def parse_accepting(text: str) -> AcceptingPatients | None:
 
 
 class DirectorySource(enum.StrEnum):
-    """Where a provider row's data last came from."""
+    """Source of a provider row's latest data."""
 
     NPPES = "nppes"
     ADMIN_CSV = "admin-csv"

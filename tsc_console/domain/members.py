@@ -6,7 +6,7 @@ import enum
 
 
 class DeliverySystem(enum.StrEnum):
-    """How the member receives Medi-Cal Dental services."""
+    """Delivery system through which the member receives Medi-Cal Dental services."""
 
     FEE_FOR_SERVICE = "ffs"
     DENTAL_MANAGED_CARE_SACRAMENTO = "dmc-sacramento"

@@ -433,7 +433,7 @@ def _scan_row(
 
 
 def _deactivation_date(values: list[str], columns: _Columns) -> date | None:
-    """The NPI's deactivation date, or None when it is active (never or since reactivated)."""
+    """Return the NPI's deactivation date, or None when it is active or was reactivated."""
     deactivated = _cell(values, columns.deactivation_date)
     if not deactivated:
         return None
@@ -442,7 +442,7 @@ def _deactivation_date(values: list[str], columns: _Columns) -> date | None:
     except ValueError:
         deactivated_on = None
     if deactivated_on is None:
-        # A malformed date still marks the NPI deactivated; today's date stands in.
+        # A malformed date still marks the NPI deactivated, with today's date in its place.
         deactivated_on = date.today()
     reactivated = _cell(values, columns.reactivation_date)
     try:

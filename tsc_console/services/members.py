@@ -495,7 +495,7 @@ def _address(line1: str | None, line2: str | None, city: str | None, zip5: str |
 def member_detail(
     engine: Engine, actor: Actor, call_id: int, member_id: int, *, today: date | None = None
 ) -> MemberDetail:
-    """The full member record, for a call that verified the caller for this member.
+    """Return the full member record, for a call that verified the caller for this member.
 
     Raises:
         NotVerifiedError: the call has not verified the caller for this member;
@@ -572,7 +572,7 @@ def member_detail(
 
 
 def verified_member_id(engine: Engine, call_id: int) -> int | None:
-    """The member this call has verified the caller for, if any."""
+    """Return the id of the member this call has verified the caller for, if any."""
     with engine.connect() as connection:
         call = connection.execute(
             select(call_table.c.member_id, call_table.c.verified).where(call_table.c.id == call_id)

@@ -97,7 +97,7 @@ class SearchResult:
     beyond_radius: bool = False
     """True when nothing matched within the radius and `hits` are the nearest matches beyond it."""
     origin: str | None = None
-    """Where distances are measured from, e.g. "95814 Sacramento"."""
+    """Origin of the distances, e.g. "95814 Sacramento"."""
     searched_radius_miles: float | None = None
     notes: list[str] = field(default_factory=list)
     total_is_capped: bool = False

@@ -1,4 +1,4 @@
-"""Who is using the console: the operating-system login, mapped to a user row with a role."""
+"""Console identity: the operating-system login, mapped to a user row with a role."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class InvalidLoginError(ValueError):
 
 
 def admin_actor(engine: Engine) -> Actor:
-    """The actor for an admin command: the login's user row, or the login as an admin.
+    """Return the actor for an admin command: the login's user row, or the login as an admin.
 
     Admin commands need access to the database file or server, which only admins
     have, so a login without a user row is recorded with the admin role.

@@ -498,7 +498,7 @@ class DentistSearchScreen(Screen[None]):
 
 
 def _field_for(message: str) -> str | None:
-    """The filter widget a search error message is about, to highlight it."""
+    """Return the id of the filter a search error is about, so it can be highlighted."""
     lowered = message.lower()
     for prefix, field_id in (
         ("zip code", "zip"),
