@@ -324,3 +324,18 @@ async def test_failed_recheck_hides_details(call_database: Engine, settings: Set
         assert CIN not in detail_text(screen)
         assert CIN not in banner_text(screen)
         assert not screen.query_one(MemberBanner).has_class("-verified")
+
+
+async def test_quit_saves_latest_typing(call_database: Engine, settings: Settings) -> None:
+    app = build_app(settings, login=LOGIN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_call(pilot)
+        call_id = screen.call_id
+        # Typed just before quitting, before the two-second autosave could run.
+        screen.query_one("#notes", TextArea).text = "Last words before Ctrl+Q"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    table = Call.__table__  # type: ignore[attr-defined]
+    with call_database.connect() as connection:
+        draft = connection.execute(select(table.c.draft).where(table.c.id == call_id)).scalar()
+    assert "Last words before Ctrl+Q" in draft

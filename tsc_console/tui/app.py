@@ -39,6 +39,15 @@ class TscConsoleApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
 
+    async def action_quit(self) -> None:
+        """Save an open call's latest typing, then quit; the call is offered back next start."""
+        from tsc_console.tui.screens.call import CallScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                screen.save_draft_now()
+        self.exit()
+
     def engine(self) -> Engine:
         """The database engine, opened and checked on first use. Call from a worker thread.
 

@@ -380,6 +380,20 @@ class CallScreen(Screen[None]):
             self._dirty = False
             self._save_draft(self.call_id, self.draft())
 
+    def save_draft_now(self) -> None:
+        """Save the draft on the calling thread, for when no worker will run again (quitting)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from tsc_console.services.calls import save_draft
+
+        if self.call_id is None or not self._dirty:
+            return
+        try:
+            save_draft(self.app.engine(), self.app.actor(), self.call_id, self.draft())  # type: ignore[attr-defined]
+            self._dirty = False
+        except SQLAlchemyError as error:
+            log.error("saving call %s on quit failed: %s", self.call_id, type(error).__name__)
+
     @work(thread=True, exclusive=True, group="call-draft")
     def _save_draft(self, call_id: int, draft: dict[str, Any]) -> None:
         from sqlalchemy.exc import SQLAlchemyError
