@@ -449,7 +449,7 @@ def timing_rows(timings: dict[str, KindTimings]) -> list[list[str]]:
 
 
 def lookup_part(statement: str) -> str:
-    """The part of a lookup that a SQL statement belongs to, for `StatementTimer`."""
+    """Name the part of a lookup that a SQL statement belongs to, for `StatementTimer`."""
     if statement.startswith("BEGIN"):
         return "BEGIN IMMEDIATE"
     if statement.startswith("INSERT INTO audit_event"):

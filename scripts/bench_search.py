@@ -832,7 +832,7 @@ def pair_rows(
 
 
 def search_part(statement: str) -> str:
-    """The part of a search that a SQL statement belongs to, for `StatementTimer`."""
+    """Name the part of a search that a SQL statement belongs to, for `StatementTimer`."""
     if statement.startswith("SELECT count(*)"):
         return "count query"
     if statement.startswith("SELECT practice_location.npi, practice_location.id"):

@@ -1,7 +1,7 @@
 """A fresh PostgreSQL database for each test, on the server the test run points at.
 
 The server is `TSC_TEST_POSTGRES_URL` (default: the local one on 127.0.0.1:5432,
-database `test`, trust authentication). Tests are skipped when it does not answer,
+database `test`, trust authentication). Tests are skipped when it does not accept connections,
 unless `TSC_REQUIRE_POSTGRES=1` (set by CI), where that is an error.
 """
 

@@ -48,7 +48,7 @@ def status(context: typer.Context) -> None:
 
 
 def _safe_url(url: str) -> str:
-    """The URL with any password replaced."""
+    """Return the URL with any password hidden."""
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)

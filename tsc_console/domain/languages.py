@@ -2,7 +2,7 @@
 
 Codes are ISO 639-3, with "ase" for American Sign Language. The list covers the
 languages Medi-Cal Dental publishes member materials in and the common county
-threshold languages; other languages are stored by their ISO code as given.
+threshold languages. Other languages are stored by their ISO code as given.
 """
 
 from __future__ import annotations

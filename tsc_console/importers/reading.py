@@ -38,7 +38,7 @@ class CsvRecord:
     """1-based row number as a spreadsheet shows it: the header is row 1."""
     values: list[str]
     error: str | None = None
-    """Why the CSV parser could not split this row, when it could not."""
+    """Reason the CSV parser could not split this row, or None when it could."""
 
 
 class CsvSource:

@@ -1,4 +1,4 @@
-"""A scratch SQLite file that holds validated rows and the problem report during an import.
+"""A scratch SQLite file containing validated rows and the problem report during an import.
 
 Scanning a directory file can take minutes (the national NPPES file is about
 9 GB). Rows are validated into this scratch file first, without touching the

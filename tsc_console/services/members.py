@@ -311,7 +311,7 @@ def verify_caller(
     *,
     today: date | None = None,
 ) -> VerificationOutcome:
-    """Check the caller's answers against the record and store the attempt.
+    """Check the identifiers the caller gives against the record and store the attempt.
 
     The caller passes when at least three identifiers match and none is wrong; a
     representative must also be on file with authority current today. Anyone

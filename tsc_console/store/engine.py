@@ -1,10 +1,10 @@
 """Engine set-up for SQLite (WAL, shared by many processes) and PostgreSQL.
 
 On SQLite every connection turns on WAL, foreign keys and a busy timeout. The
-pysqlite driver's own transaction handling is switched off so that this module
-decides how each transaction starts: `BEGIN IMMEDIATE` for writes, which takes
-the write lock up front and waits (busy timeout) instead of failing half-way,
-and a plain `BEGIN` for reads, which never blocks other readers or the writer.
+pysqlite driver's own transaction handling is switched off, so this module
+decides how each transaction starts. Writes use `BEGIN IMMEDIATE`, which takes
+the write lock up front and waits (busy timeout) instead of failing half-way.
+Reads use a plain `BEGIN`, which never blocks other readers or the writer.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smbfs", "sshfs", "
 
 
 def _filesystem_type(path: Path) -> str | None:
-    """File system type of the mount that holds `path`, from /proc/mounts (Linux only)."""
+    """Return the file system type of the mount containing `path` (Linux /proc/mounts)."""
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
     except OSError:
@@ -144,6 +144,6 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A read-only session on one consistent snapshot."""
+    """Open a read-only session on one consistent snapshot."""
     with Session(engine) as session:
         yield session

@@ -1,8 +1,8 @@
 """Tables of members, calls, users and the audit log.
 
 Member rows are protected health information. Reads and changes go through the
-services, which append an `AuditEvent` for each; the audit table refuses
-UPDATE and DELETE through triggers created by the migration.
+services, which append an `AuditEvent` for each. Triggers created by the
+migration reject UPDATE and DELETE on the audit table.
 """
 
 from __future__ import annotations

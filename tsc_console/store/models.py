@@ -3,7 +3,7 @@
 A `Provider` is one NPI, individual (entity type 1) or organization (type 2).
 Its practice locations carry geography plus copies of the provider's search
 attributes (specialties, languages, capabilities), so that a dentist search
-reads one table; the importers keep those copies in step inside the same
+reads one table. The importers keep those copies in step inside the same
 transaction that changes the provider.
 """
 

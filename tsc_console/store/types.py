@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 def enum_column(
     enum_class: type[enum.Enum], *, nullable: bool = True, **kwargs: Any
 ) -> Column[Any]:
-    """A column that stores an enum by its value (not its Python name), as a plain string."""
+    """Build a column that stores an enum by its value (not its Python name), as a plain string."""
     return Column(
         SAEnum(
             enum_class,

@@ -49,7 +49,7 @@ class TscConsoleApp(App[None]):
         self.exit()
 
     def engine(self) -> Engine:
-        """The database engine, opened and checked on first use. Call from a worker thread.
+        """Return the database engine, opened and checked on first use. Call from a worker thread.
 
         Raises:
             DatabaseNotReadyError: the database is missing or behind the code.
@@ -62,7 +62,7 @@ class TscConsoleApp(App[None]):
         return self._engine
 
     def actor(self) -> Actor:
-        """The signed-in user (the operating-system login). Call from a worker thread.
+        """Return the signed-in user (the operating-system login). Call from a worker thread.
 
         Raises:
             UnknownUserError: the login is not a console user.

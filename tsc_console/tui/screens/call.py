@@ -799,7 +799,11 @@ def _detail_text(detail: MemberDetail) -> Text:
         (
             "Delivery system",
             detail.delivery_system.label
-            + (f" ({detail.dental_plan})" if detail.dental_plan else ""),
+            + (
+                f" ({detail.dental_plan})"
+                if detail.dental_plan and detail.dental_plan != detail.delivery_system.label
+                else ""
+            ),
         ),
         ("Special needs", ", ".join(detail.special_needs) or "None recorded"),
         ("Accommodations", detail.accommodations or "None recorded"),

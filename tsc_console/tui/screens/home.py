@@ -122,6 +122,7 @@ class HomeScreen(Screen[None]):
         status.update(
             Text(f"Signed in as {actor.display_name} ({actor.role.value}) on {actor.terminal}.")
         )
+
         table = self.query_one("#drafts", DataTable)
         table.clear()
         for index, draft in enumerate(self._drafts):
@@ -132,6 +133,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 Text(_elapsed_label(draft.started_at)), Text(caller), Text(notes), key=str(index)
             )
+
         has_drafts = bool(self._drafts)
         self.query_one("#drafts-title").display = has_drafts
         table.display = has_drafts

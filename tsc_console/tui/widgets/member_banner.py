@@ -34,7 +34,11 @@ class MemberBanner(Static):
         self.set_class(True, "-verified")
         text = Text()
         text.append(detail.name, style="bold")
-        text.append(f"  {detail.age} y  CIN {detail.cin}  {detail.county or ''} County\n")
+        text.append(f"  {detail.age} y  CIN {detail.cin}")
+        if detail.county:
+            text.append(f"  {detail.county} County")
+        text.append("\n")
+
         language = detail.spoken_language or "language not recorded"
         text.append("Language: ", style="bold")
         text.append(language)
@@ -47,12 +51,14 @@ class MemberBanner(Static):
         if detail.tty_relay:
             text.append("  TTY or relay (711)", style="bold")
         text.append("\n")
+
         text.append("Special needs: ", style="bold")
         text.append(", ".join(detail.special_needs) or "none recorded")
         if detail.accommodations:
             text.append("  Accommodations: ", style="bold")
             text.append(detail.accommodations)
         text.append("\n")
+
         text.append("Delivery: ", style="bold")
         text.append(detail.delivery_system.label)
         if detail.delivery_system.is_managed_care:
@@ -61,5 +67,7 @@ class MemberBanner(Static):
         if authority:
             text.append("  Caller: ", style="bold")
             text.append(f"representative, {authority}")
+        # NOTE: transport and interpreter requests and referrals are not stored yet, so
+        # there is never one to show; this line must read them once they are.
         text.append("  Open requests and referrals: none")
         self.update(text)

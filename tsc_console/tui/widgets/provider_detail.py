@@ -15,7 +15,7 @@ def _yes_no(value: bool | None) -> str:
 
 
 class ProviderDetail(Static):
-    """Everything the directory holds about one provider, as plain text (never markup)."""
+    """Panel with everything stored about one provider, as plain text (never markup)."""
 
     def show_hit(self, hit: ProviderHit | None) -> None:
         if hit is None:
