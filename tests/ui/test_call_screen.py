@@ -339,3 +339,19 @@ async def test_quit_saves_latest_typing(call_database: Engine, settings: Setting
     with call_database.connect() as connection:
         draft = connection.execute(select(table.c.draft).where(table.c.id == call_id)).scalar()
     assert "Last words before Ctrl+Q" in draft
+
+
+async def test_enter_in_name_ignores_stale_id(call_database: Engine, settings: Settings) -> None:
+    app = build_app(settings, login=LOGIN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_call(pilot)
+        await type_in(pilot, "#find_id", "1234")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "A member ID is" in str(screen.query_one("#find_status", Static).render())
+        await type_in(pilot, "#find_name", "jose garcia lopez")
+        await type_in(pilot, "#find_dob", "04/15/1987")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_one("#matches", DataTable).row_count == 1
+        assert screen.query_one("#find_id", Input).value == "1234"

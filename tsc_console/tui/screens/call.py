@@ -86,6 +86,8 @@ def _field(label: str, widget: Any) -> Vertical:
 
 
 def _set_status(widget: Static, text: str, kind: str | None = None) -> None:
+    # Service messages start in lower case so they can be embedded; a status line is a sentence.
+    text = text[:1].upper() + text[1:]
     widget.set_class(kind == "error", "-error")
     widget.set_class(kind == "ok", "-ok")
     widget.update(Text(text))
@@ -413,14 +415,20 @@ class CallScreen(Screen[None]):
         self.query_one("#find_id", Input).focus()
 
     @on(Input.Submitted, "#find_id, #find_name, #find_dob, #find_phone")
-    def _find_submitted(self) -> None:
+    def _find_submitted(self, event: Input.Submitted) -> None:
         if self.call_id is None:
             return
         values = {
             key: self.query_one(f"#{key}", Input).value.strip()
             for key in ("find_id", "find_name", "find_dob", "find_phone")
         }
-        if not any(values.values()):
+        # Enter in a field chooses how to look up, so text left in another field
+        # from an earlier attempt does not take over.
+        submitted = event.input.id or ""
+        values["way"] = {"find_id": "id", "find_phone": "phone"}.get(submitted, "name")
+        if values["way"] == "name" and not values["find_name"] and values["find_id"]:
+            values["way"] = "id"
+        if not any(values[key] for key in ("find_id", "find_name", "find_dob", "find_phone")):
             _set_status(
                 self.query_one("#find_status", Static),
                 "Type a CIN or BIC ID, a name and date of birth, or a phone number.",
@@ -450,9 +458,9 @@ class CallScreen(Screen[None]):
         try:
             engine = self.app.engine()  # type: ignore[attr-defined]
             actor = self.app.actor()  # type: ignore[attr-defined]
-            if values["find_id"]:
+            if values["way"] == "id":
                 result = find_by_member_id(engine, actor, values["find_id"], call_id=call_id)
-            elif values["find_phone"]:
+            elif values["way"] == "phone":
                 result = find_by_phone(engine, actor, values["find_phone"], call_id=call_id)
             else:
                 result = find_by_name(

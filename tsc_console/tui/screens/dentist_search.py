@@ -332,7 +332,7 @@ class DentistSearchScreen(Screen[None]):
         self.query_one(ProviderDetail).show_hit(None)
         if message.field_id:
             self.query_one(f"#{message.field_id}").add_class("-invalid")
-        self._set_status(Text(message.text), error=True)
+        self._set_status(Text(message.text[:1].upper() + message.text[1:]), error=True)
 
     @on(DataTable.RowHighlighted, "#results")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
